@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand of backprop.
+type command struct {
+	name    string
+	summary string
+	run     func(env *env, args []string) error
+}
+
+// env carries what a command may use to talk to the user; tests replace
+// the writers.
+type env struct {
+	stdout, stderr io.Writer
+	// stderrTerminal reports whether stderr is a terminal, for progress bars.
+	stderrTerminal bool
+}
+
+var commands = map[string]*command{}
+
+// register adds a command; each command's file calls it from init.
+func register(c *command) { commands[c.name] = c }
+
+// usageError marks a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr, stderrTerminal: isTerminal(os.Stderr)}))
+}
+
+// run executes one command line and returns the exit status: 0 on
+// success, 1 on failure, 2 on a usage error. A panic inside a command is
+// turned into an error here, so a user sees a message and status 1.
+func run(args []string, e *env) (status int) {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(e.stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "backprop: unknown command %q; run 'backprop help' for the list\n", args[0])
+		return 2
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(e.stderr, "backprop %s: internal error: %v\n", c.name, p)
+			status = 1
+		}
+	}()
+	err := c.run(e, args[1:])
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "backprop %s: %v\nRun 'backprop %s -h' for its flags.\n", c.name, err, c.name)
+		return 2
+	default:
+		fmt.Fprintf(e.stderr, "backprop %s: %v\n", c.name, err)
+		return 1
+	}
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "backprop builds, trains, explains and runs fully-connected neural networks.")
+	fmt.Fprintln(w, "\nUsage: backprop <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-11s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'backprop <command> -h' for a command's flags.")
+}
+
+// newFlags returns a flag set for a command whose errors become usage
+// errors and whose -h output goes to stderr.
+func newFlags(e *env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: backprop %s %s\n\nFlags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and turns a flag error into a usage error. Extra
+// positional arguments are an error unless allowPositional.
+func parseFlags(fs *flag.FlagSet, args []string, allowPositional bool) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return flag.ErrHelp
+	}
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if !allowPositional && fs.NArg() > 0 {
+		return usagef("unexpected argument %q; flags start with -", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package nn
+
+import "github.com/backprop-go/backprop/matrix"
+
+// Backward computes the gradients of J with respect to every W[l] and b[l]
+// for targets Y, (n[L], m), from the caches of the last forward pass, with
+// L2 strength λ. For l = L down to 1:
+//
+//	dZ[L] = A[L] − Y                          (matched output and loss)
+//	dZ[l] = dA[l] ⊙ g'[l](Z[l])               (otherwise)
+//	dW[l] = (1/m)·dZ[l]·A[l−1]ᵀ + (λ/m)·W[l]
+//	db[l] = (1/m)·Σ over columns of dZ[l]
+//	dA[l−1] = W[l]ᵀ·dZ[l]
+//
+// With dropout on layer l−1, dA[l−1] is multiplied by the forward pass's
+// mask D[l−1] and divided by keep_prob before g' (DAMasked holds the
+// result). The results replace those of any earlier call, so calling
+// Backward twice gives the same gradients, never their sum. dA[0] is
+// computed only when InputGrad is set.
+func (net *Network[T]) Backward(Y *matrix.Dense[T], lambda float64) error {
+	if err := net.checkPass(Y, lambda); err != nil {
+		return err
+	}
+	L := net.Layers()
+	m := T(net.A[0].Cols())
+
+	// Output layer: dZ[L] = A[L] − Y, fused for a matched pair, so
+	// dA[L] = −Y/A[L] (0/0 where A[L] saturates) is never formed.
+	if net.Loss.Matches(net.Act[L]) {
+		net.DZ[L].Sub(net.A[L], Y)
+		net.DA[L].Resize(0, 0)
+	} else {
+		OutputGrad(net.Loss, net.DA[L], net.A[L], Y)
+		ActivateBackward(net.Act[L], net.LeakySlope, net.DZ[L], net.DA[L], net.Z[L], net.A[L])
+	}
+
+	for l := L; l >= 1; l-- {
+		dZ := net.DZ[l]
+		// dW[l] = (1/m)·dZ[l]·A[l−1]ᵀ + (λ/m)·W[l]
+		net.DW[l].MulTrans(dZ, false, net.A[l-1], true)
+		net.DW[l].Scale(1/m, net.DW[l])
+		if lambda != 0 {
+			net.DW[l].AddScaled(net.DW[l], T(lambda)/m, net.W[l])
+		}
+		// db[l] = (1/m)·Σ over columns of dZ[l]
+		net.DB[l].RowSums(dZ)
+		net.DB[l].Scale(1/m, net.DB[l])
+
+		if l == 1 && !net.InputGrad {
+			net.DA[0].Resize(0, 0)
+			break
+		}
+		// dA[l−1] = W[l]ᵀ·dZ[l]
+		dAPrev := net.DA[l-1]
+		dAPrev.MulTrans(net.W[l], true, dZ, false)
+		if l == 1 {
+			break
+		}
+		// dZ[l−1] = dA[l−1] ⊙ g'[l−1](Z[l−1]), through the dropout mask
+		// first when layer l−1 dropped units.
+		g, Z, A := net.Act[l-1], net.Z[l-1], net.A[l-1]
+		if D := net.D[l-1]; D.Len() > 0 {
+			masked := net.DAMasked[l-1]
+			masked.MulElem(dAPrev, D)
+			masked.Scale(T(1/net.KeepProb[l-1]), masked)
+			dAPrev, A = masked, net.G[l-1]
+		} else {
+			net.DAMasked[l-1].Resize(0, 0)
+		}
+		ActivateBackward(g, net.LeakySlope, net.DZ[l-1], dAPrev, Z, A)
+	}
+	return nil
+}
+
+// Update takes one plain gradient-descent step with learning rate α:
+//
+//	W[l] = W[l] − α·dW[l]     b[l] = b[l] − α·db[l]
+func (net *Network[T]) Update(alpha T) {
+	for l := 1; l <= net.Layers(); l++ {
+		net.W[l].AddScaled(net.W[l], -alpha, net.DW[l])
+		net.B[l].AddScaled(net.B[l], -alpha, net.DB[l])
+	}
+}

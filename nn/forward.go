@@ -1,0 +1,120 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/backprop-go/backprop/matrix"
+)
+
+// Forward runs the forward pass on X, (n[0], m), without dropout, and
+// returns A[L] = Ŷ, (n[L], m). For l = 1 … L it computes
+//
+//	Z[l] = W[l]·A[l−1] + b[l]
+//	A[l] = g[l](Z[l])
+//
+// and keeps the caches A[l−1] and Z[l] in the network for Backward. A[0]
+// is a copy of X. The returned matrix is the network's own A[L]; it is
+// overwritten by the next pass.
+func (net *Network[T]) Forward(X *matrix.Dense[T]) (*matrix.Dense[T], error) {
+	return net.forward(X, nil)
+}
+
+// ForwardDropout runs the forward pass with inverted dropout: for each
+// hidden layer l with masks[l] non-nil,
+//
+//	A[l] = g[l](Z[l]) ⊙ D[l] / keep_prob[l]
+//
+// where D[l] = masks[l] is a 0/1 matrix of shape (n[l], m). Backward then
+// applies the same mask and scale to dA[l]. masks is indexed by l and may
+// be shorter than L+1. It returns an error if a mask has the wrong shape,
+// sits on the output layer, or its layer has no keep probability below 1.
+func (net *Network[T]) ForwardDropout(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*matrix.Dense[T], error) {
+	m := X.Cols()
+	for l, D := range masks {
+		if D == nil {
+			continue
+		}
+		if l < 1 || l >= net.Layers() {
+			return nil, fmt.Errorf("nn: dropout mask given for layer %d; only hidden layers 1 … %d can drop", l, net.Layers()-1)
+		}
+		if !dropping(net.KeepProb[l]) {
+			return nil, fmt.Errorf("nn: dropout mask given for layer %d, whose keep probability is %v; set KeepProb[%d] in (0, 1)", l, net.KeepProb[l], l)
+		}
+		if r, c := D.Dims(); r != net.Sizes[l] || c != m {
+			return nil, &ShapeError{Name: fmt.Sprintf("D[%d]", l), Want: [2]int{net.Sizes[l], m}, Got: [2]int{r, c}}
+		}
+	}
+	return net.forward(X, masks)
+}
+
+// DropoutMasks draws a 0/1 mask for every hidden layer with a keep
+// probability below 1, each entry 1 with that probability, from u, which
+// returns uniform numbers in [0, 1). The masks are the network's own D[l]
+// and are indexed by l; layers without dropout get nil.
+func (net *Network[T]) DropoutMasks(m int, u func() float64) []*matrix.Dense[T] {
+	masks := make([]*matrix.Dense[T], net.Layers()+1)
+	for l := 1; l < net.Layers(); l++ {
+		keep := net.KeepProb[l]
+		if !dropping(keep) {
+			continue
+		}
+		D := net.D[l]
+		D.Resize(net.Sizes[l], m)
+		d := D.RawData()
+		for i := range d {
+			if u() < keep {
+				d[i] = 1
+			} else {
+				d[i] = 0
+			}
+		}
+		masks[l] = D
+	}
+	return masks
+}
+
+// CheckX returns a *ShapeError unless X is (n[0], m) with m ≥ 1.
+func (net *Network[T]) CheckX(X *matrix.Dense[T]) error {
+	r, c := X.Dims()
+	if r == net.Sizes[0] && c > 0 {
+		return nil
+	}
+	e := &ShapeError{Name: "X", Want: [2]int{net.Sizes[0], -1}, Got: [2]int{r, c}}
+	switch {
+	case r == net.Sizes[0]:
+		e.Hint = "X has no examples (m = 0); give at least one column"
+	case c == net.Sizes[0]:
+		e.Hint = "X looks transposed; put one example per column"
+	default:
+		e.Hint = fmt.Sprintf("the network takes %d input features", net.Sizes[0])
+	}
+	return e
+}
+
+func (net *Network[T]) forward(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*matrix.Dense[T], error) {
+	if err := net.CheckX(X); err != nil {
+		return nil, err
+	}
+	L := net.Layers()
+	net.A[0].Copy(X)
+	for l := 1; l <= L; l++ {
+		Z, A := net.Z[l], net.A[l]
+		// Z[l] = W[l]·A[l−1] + b[l]
+		Z.Mul(net.W[l], net.A[l-1])
+		Z.AddColVec(Z, net.B[l])
+		// A[l] = g[l](Z[l]), then the dropout mask.
+		if l < len(masks) && masks[l] != nil {
+			G := net.G[l]
+			Activate(net.Act[l], net.LeakySlope, G, Z)
+			A.MulElem(G, masks[l])
+			A.Scale(T(1/net.KeepProb[l]), A)
+			if masks[l] != net.D[l] {
+				net.D[l].Copy(masks[l])
+			}
+			continue
+		}
+		net.D[l].Resize(0, 0)
+		Activate(net.Act[l], net.LeakySlope, A, Z)
+	}
+	return net.A[L], nil
+}

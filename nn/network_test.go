@@ -1,0 +1,210 @@
+package nn_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/backprop-go/backprop/matrix"
+	"github.com/backprop-go/backprop/nn"
+	"github.com/backprop-go/backprop/rand"
+)
+
+func TestNewErrors(t *testing.T) {
+	tests := []struct {
+		sizes []int
+		acts  []nn.Activation
+		loss  nn.Loss
+		want  string
+	}{
+		{[]int{3}, nil, nn.BCE, "at least 2 layer sizes"},
+		{[]int{3, 0, 1}, []nn.Activation{nn.ReLU, nn.Sigmoid}, nn.BCE, "n[1] = 0"},
+		{[]int{3, 2, 1}, []nn.Activation{nn.Sigmoid}, nn.BCE, "1 activations for 2 layers"},
+		{[]int{3, 1}, []nn.Activation{nn.Tanh}, nn.BCE, "bce needs a sigmoid output"},
+		{[]int{3, 4}, []nn.Activation{nn.Sigmoid}, nn.CCE, "cce needs a softmax output"},
+		{[]int{3, 1}, []nn.Activation{nn.Softmax}, nn.CCE, "at least 2 output units"},
+		{[]int{3, 1}, []nn.Activation{nn.Sigmoid}, nn.Loss(9), "invalid loss"},
+	}
+	for i, tt := range tests {
+		_, err := nn.New[float64](tt.sizes, tt.acts, tt.loss)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%d: error %v, want one containing %q", i, err, tt.want)
+		}
+	}
+}
+
+// TestSetParamsShapeError checks the message for a transposed weight.
+func TestSetParamsShapeError(t *testing.T) {
+	net, err := nn.New[float64]([]int{20, 7, 1}, []nn.Activation{nn.ReLU, nn.Sigmoid}, nn.BCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	W := []*matrix.Dense[float64]{nil, matrix.New[float64](7, 20, nil), matrix.New[float64](7, 1, nil)}
+	b := []*matrix.Dense[float64]{nil, matrix.New[float64](7, 1, nil), matrix.New[float64](1, 1, nil)}
+	W[1].Set(0, 0, 42)
+	err = net.SetParams(W, b)
+	var se *nn.ShapeError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v, want a *nn.ShapeError", err)
+	}
+	if want := "nn: W[2] must be (1, 7), got (7, 1): it looks transposed"; err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+	if net.W[1].At(0, 0) != 0 {
+		t.Error("SetParams changed W[1] although W[2] was rejected")
+	}
+}
+
+func TestForwardXErrors(t *testing.T) {
+	net, err := nn.New[float64]([]int{3, 2, 1}, []nn.Activation{nn.Tanh, nn.Sigmoid}, nn.BCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		X    *matrix.Dense[float64]
+		want string
+	}{
+		{matrix.New[float64](5, 3, nil), "X must be (3, m), got (5, 3): X looks transposed"},
+		{matrix.New[float64](3, 0, nil), "X must be (3, m), got (3, 0): X has no examples"},
+		{matrix.New[float64](4, 2, nil), "X must be (3, m), got (4, 2): the network takes 3 input features"},
+	}
+	for i, tt := range tests {
+		_, err := net.Forward(tt.X)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%d: error %v, want %q", i, err, tt.want)
+		}
+	}
+	if _, err := net.Cost(matrix.New[float64](1, 1, nil), 0); err == nil {
+		t.Error("Cost without a forward pass gave no error")
+	}
+}
+
+func TestCostRejectsNegativeLambda(t *testing.T) {
+	net, err := nn.New[float64]([]int{2, 1}, []nn.Activation{nn.Sigmoid}, nn.BCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := net.Forward(matrix.New[float64](2, 1, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := net.Cost(matrix.New[float64](1, 1, nil), -1); err == nil || !strings.Contains(err.Error(), "λ = -1") {
+		t.Errorf("error %v, want one naming λ = -1", err)
+	}
+}
+
+// TestBackwardNotAccumulated checks that a second Backward on the same
+// pass gives the same gradients for a deep network, not twice them.
+func TestBackwardNotAccumulated(t *testing.T) {
+	net, err := nn.New[float64]([]int{4, 5, 3, 2}, []nn.Activation{nn.ReLU, nn.Tanh, nn.Softmax}, nn.CCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := rand.New(7)
+	if err := net.Init(nn.He, 0, src); err != nil {
+		t.Fatal(err)
+	}
+	X := randomMatrix(src, 4, 6)
+	Y := oneHot(2, []int{0, 1, 1, 0, 1, 0})
+	if _, err := net.Forward(X); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Backward(Y, 0.1); err != nil {
+		t.Fatal(err)
+	}
+	var first []*matrix.Dense[float64]
+	for _, g := range net.Grads() {
+		first = append(first, g.Clone())
+	}
+	if err := net.Backward(Y, 0.1); err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range net.Grads() {
+		if !matrix.Equal(g, first[i]) {
+			t.Errorf("%s changed on the second Backward", net.ParamNames()[i])
+		}
+	}
+}
+
+// TestPredictSoftmaxArgmax checks that a softmax output predicts the row
+// of the largest probability and that regression outputs are refused.
+func TestPredictSoftmaxArgmax(t *testing.T) {
+	net, err := nn.New[float64]([]int{3, 3}, []nn.Activation{nn.Softmax}, nn.CCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// W = I, so the logits are X itself.
+	for i := 0; i < 3; i++ {
+		net.W[1].Set(i, i, 1)
+	}
+	X := matrix.New[float64](3, 3, []float64{
+		5, 0, 1,
+		1, 0, 7,
+		2, 3, 1,
+	})
+	got, err := net.Predict(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 2, 1}; got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("Predict = %v, want %v", got, want)
+	}
+	reg, err := nn.New[float64]([]int{2, 1}, []nn.Activation{nn.Linear}, nn.MSE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Predict(matrix.New[float64](2, 1, nil)); err == nil {
+		t.Error("Predict on a linear output gave no error")
+	}
+}
+
+// TestSaturatedFinite checks that cost and gradients stay finite when the
+// sigmoid output saturates to exactly 0 or 1, in both precisions.
+func TestSaturatedFinite(t *testing.T) {
+	testSaturatedFinite[float32](t)
+	testSaturatedFinite[float64](t)
+}
+
+func testSaturatedFinite[T matrix.Float](t *testing.T) {
+	net, err := nn.New[T]([]int{1, 1}, []nn.Activation{nn.Sigmoid}, nn.BCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.W[1].Set(0, 0, 1)
+	X := matrix.New[T](1, 4, []T{1000, -1000, 1000, -1000})
+	Y := matrix.New[T](1, 4, []T{0, 1, 1, 0})
+	if _, err := net.Forward(X); err != nil {
+		t.Fatal(err)
+	}
+	J, err := net.Cost(Y, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two examples wrong by a logit of 1000, two right: J = 2000/4.
+	if J != 500 {
+		t.Errorf("cost = %v, want 500", J)
+	}
+	if err := net.Backward(Y, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range net.Grads() {
+		if i, j, bad := matrix.FirstNonFinite(g); bad {
+			t.Errorf("gradient not finite at (%d, %d)", i, j)
+		}
+	}
+}
+
+func randomMatrix(src *rand.PCG, r, c int) *matrix.Dense[float64] {
+	m := matrix.New[float64](r, c, nil)
+	for i := range m.RawData() {
+		m.RawData()[i] = src.NormFloat64()
+	}
+	return m
+}
+
+func oneHot(k int, labels []int) *matrix.Dense[float64] {
+	Y := matrix.New[float64](k, len(labels), nil)
+	for j, c := range labels {
+		Y.Set(c, j, 1)
+	}
+	return Y
+}

@@ -1,0 +1,29 @@
+package nn
+
+import "math"
+
+// sigmoid returns 1/(1 + e^−z) without overflow: for z < 0 it uses
+// e^z/(1 + e^z), so e^−z is never formed for large negative z. It returns
+// 0 for z ≤ −745 (e^z underflows), 1 from z ≈ 37 on (1 + e^−z rounds to 1
+// in float64), 0.5 at 0 and NaN for NaN.
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+func sigmoidForward[T float32 | float64](a, z []T) {
+	for i, v := range z {
+		a[i] = T(sigmoid(float64(v)))
+	}
+}
+
+// sigmoidBackward sets dz = da ⊙ a(1 − a), where a = σ(z). The derivative
+// is 0 where the sigmoid saturates to exactly 0 or 1, never NaN.
+func sigmoidBackward[T float32 | float64](dz, da, a []T) {
+	for i, s := range a {
+		dz[i] = da[i] * s * (1 - s)
+	}
+}
