@@ -35,6 +35,11 @@ type Figure struct {
 	// Printed is how the course shows the figure when that differs from
 	// Expected, such as a truncated "90%".
 	Printed string
+	// Tolerance, when positive, is the absolute difference allowed instead
+	// of Digits, for a figure that moves with the last bit of rounding;
+	// Why says what was measured.
+	Tolerance float64
+	Why       string
 }
 
 // Matches reports whether actual reproduces f.
@@ -42,6 +47,8 @@ func (f Figure) Matches(actual float64) bool {
 	switch {
 	case math.IsNaN(actual) || math.IsInf(actual, 0):
 		return false
+	case f.Tolerance > 0:
+		return math.Abs(actual-f.Expected) <= f.Tolerance
 	case f.Exact:
 		return math.Abs(actual-f.Expected) <= 1e-9
 	case f.Digits > 0:

@@ -77,12 +77,21 @@ func load(d Data, opts Options) (*dataSets, error) {
 	case Flower:
 		return &dataSets{train: data.CourseFlower[float64]()}, nil
 	case Circles:
-		return &dataSets{
-			train: data.CourseCircles[float64](1, 300, 0.05),
-			test:  data.CourseCircles[float64](2, 100, 0.05),
-		}, nil
+		train, err := data.CourseCircles[float64](1, 300, 0.05)
+		if err != nil {
+			return nil, err
+		}
+		test, err := data.CourseCircles[float64](2, 100, 0.05)
+		if err != nil {
+			return nil, err
+		}
+		return &dataSets{train, test}, nil
 	case Moons:
-		return &dataSets{train: data.CourseMoons[float64](3, 300, 0.2)}, nil
+		train, err := data.CourseMoons[float64](3, 300, 0.2)
+		if err != nil {
+			return nil, err
+		}
+		return &dataSets{train: train}, nil
 	}
 	return nil, fmt.Errorf("course: unknown data set %q", d)
 }

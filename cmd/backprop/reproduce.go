@@ -80,6 +80,10 @@ type figureJSON struct {
 	Actual   float64 `json:"actual"`
 	Match    bool    `json:"match"`
 	Printed  string  `json:"printed,omitempty"`
+	// Tolerance and Why are set for a figure compared with an absolute
+	// tolerance, and say why.
+	Tolerance float64 `json:"tolerance,omitempty"`
+	Why       string  `json:"why,omitempty"`
 }
 
 func printReproduceJSON(e *env, res *course.Result) error {
@@ -90,20 +94,25 @@ func printReproduceJSON(e *env, res *course.Result) error {
 		Figures []figureJSON `json:"figures"`
 	}{Name: res.Name, Match: res.Match, Seconds: res.Seconds, Figures: []figureJSON{}}
 	for _, f := range res.Figures() {
-		out.Figures = append(out.Figures, figureJSON{What: f.What, Expected: f.Expected, Actual: f.Actual, Match: f.Match, Printed: f.Printed})
+		out.Figures = append(out.Figures, figureJSON{What: f.What, Expected: f.Expected, Actual: f.Actual, Match: f.Match, Printed: f.Printed, Tolerance: f.Tolerance, Why: f.Why})
 	}
 	enc := json.NewEncoder(e.stdout)
 	return enc.Encode(out)
 }
 
 func printReproduceText(e *env, exp *course.Experiment, res *course.Result) {
+	fmt.Fprintf(e.stdout, "%s\n\n", exp.Title)
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "%s\t\t\t\n", exp.Title)
 	fmt.Fprintf(w, "figure\texpected\tactual\t\n")
+	var notes []string
 	for _, f := range res.Figures() {
 		mark := "ok"
 		if !f.Match {
 			mark = "MISMATCH"
+		}
+		if f.Tolerance > 0 {
+			notes = append(notes, fmt.Sprintf("[%d] %s: compared within ±%g, since %s.", len(notes)+1, f.What, f.Tolerance, f.Why))
+			mark += fmt.Sprintf(" (±%g, note %d)", f.Tolerance, len(notes))
 		}
 		expected := formatFigure(f.Expected, f.Digits)
 		if f.Printed != "" {
@@ -112,6 +121,9 @@ func printReproduceText(e *env, exp *course.Experiment, res *course.Result) {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", f.What, expected, formatFigure(f.Actual, f.Digits), mark)
 	}
 	w.Flush()
+	for _, n := range notes {
+		fmt.Fprintf(e.stdout, "%s\n", n)
+	}
 	verdict := "all figures match"
 	if !res.Match {
 		verdict = "some figures do NOT match"
