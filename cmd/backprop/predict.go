@@ -1,0 +1,217 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/backprop-go/backprop/data"
+	"github.com/backprop-go/backprop/matrix"
+	"github.com/backprop-go/backprop/modelio"
+	"github.com/backprop-go/backprop/nn"
+)
+
+func init() {
+	register(&command{
+		name:    "predict",
+		summary: "print a model's class and probability for CSV rows, IDX images or PNG files",
+		run:     runPredict,
+	})
+}
+
+// prediction is one input's result.
+type prediction struct {
+	Input       string    `json:"input"`
+	Class       *int      `json:"class,omitempty"`
+	Name        string    `json:"name,omitempty"`
+	Probability *float64  `json:"probability,omitempty"`
+	Output      []float64 `json:"output"`
+}
+
+func runPredict(e *env, args []string) error {
+	fs := newFlags(e, "predict", "--model M FILE…")
+	modelPath := fs.String("model", "", "the model file: .safetensors or .json")
+	asJSON := fs.Bool("json", false, "print the predictions as a JSON array")
+	width := fs.Int("width", 28, "the width of PNG inputs, in pixels")
+	height := fs.Int("height", 28, "the height of PNG inputs, in pixels")
+	if err := parseFlags(fs, args, true); err != nil {
+		return err
+	}
+	if *modelPath == "" {
+		return usagef("give --model")
+	}
+	if fs.NArg() == 0 {
+		return usagef("give the inputs: a CSV file of rows, an IDX images file, or PNG files")
+	}
+	model, err := modelio.Read[float32](*modelPath)
+	if err != nil {
+		return err
+	}
+	n0 := model.Net.Sizes[0]
+	var X *matrix.Dense[float32]
+	var names []string
+	for _, path := range fs.Args() {
+		x, ns, err := readInputs(path, n0, *width, *height)
+		if err != nil {
+			return err
+		}
+		if x.Rows() != n0 {
+			return fmt.Errorf("%s: inputs have %d features, the model %s takes %d", path, x.Rows(), *modelPath, n0)
+		}
+		X = appendColumns(X, x)
+		names = append(names, ns...)
+	}
+	model.Standardize(X)
+	AL, err := model.Net.Forward(X)
+	if err != nil {
+		return err
+	}
+	preds := describePredictions(model, AL, names)
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(preds)
+	}
+	for _, p := range preds {
+		switch {
+		case p.Class == nil:
+			fmt.Fprintf(e.stdout, "%s\t%v\n", p.Input, p.Output)
+		case p.Name != "":
+			fmt.Fprintf(e.stdout, "%s\tclass %d (%s)\tprobability %.4f\n", p.Input, *p.Class, p.Name, *p.Probability)
+		default:
+			fmt.Fprintf(e.stdout, "%s\tclass %d\tprobability %.4f\n", p.Input, *p.Class, *p.Probability)
+		}
+	}
+	return nil
+}
+
+// describePredictions turns the output A[L], (n[L], m), into one result
+// per column: the class and its probability for sigmoid and softmax
+// outputs, the raw values otherwise.
+func describePredictions(model *modelio.Model[float32], AL *matrix.Dense[float32], names []string) []prediction {
+	net := model.Net
+	out := net.Act[net.Layers()]
+	classes := nn.Classes(AL)
+	preds := make([]prediction, AL.Cols())
+	for j := range preds {
+		p := &preds[j]
+		p.Input = names[j]
+		for i := 0; i < AL.Rows(); i++ {
+			p.Output = append(p.Output, float64(AL.At(i, j)))
+		}
+		if out != nn.Sigmoid && out != nn.Softmax {
+			continue
+		}
+		c := classes[j]
+		prob := p.Output[0]
+		switch {
+		case AL.Rows() > 1:
+			prob = p.Output[c]
+		case c == 0:
+			prob = 1 - p.Output[0]
+		}
+		p.Class, p.Probability = &c, &prob
+		if c < len(model.ClassNames) {
+			p.Name = model.ClassNames[c]
+		}
+	}
+	return preds
+}
+
+// readInputs reads the examples of one input file as columns, with a name
+// for each: "file:line" for CSV rows, "file[i]" for IDX images, the path
+// for a PNG file.
+func readInputs(path string, n0, width, height int) (*matrix.Dense[float32], []string, error) {
+	lower := strings.ToLower(path)
+	switch {
+	case strings.HasSuffix(lower, ".png"):
+		x, err := data.ReadImage[float32](path, width, height)
+		return x, []string{path}, err
+	case strings.HasSuffix(lower, ".csv"):
+		return readPredictCSV(path, n0)
+	case strings.Contains(filepath.Base(lower), "idx3") || strings.HasSuffix(lower, ".idx"):
+		x, err := data.ReadIDXImages[float32](path)
+		if err != nil {
+			return nil, nil, err
+		}
+		names := make([]string, x.Cols())
+		for j := range names {
+			names[j] = fmt.Sprintf("%s[%d]", path, j)
+		}
+		return x, names, nil
+	}
+	return nil, nil, usagef("%s: unknown input type; give a .csv file, an IDX images file (…idx3-ubyte, gzip or raw) or .png files", path)
+}
+
+// readPredictCSV reads rows of n0 features, or of n0 features and a label
+// that is ignored. A first line that is not all numbers is a header.
+func readPredictCSV(path string, n0 int) (*matrix.Dense[float32], []string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	var cols [][]float32
+	var names []string
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(rec) != n0 && len(rec) != n0+1 {
+			return nil, nil, fmt.Errorf("%s:%d: %d fields; the model takes %d features (a label column after them is ignored)", path, line, len(rec), n0)
+		}
+		col := make([]float32, n0)
+		bad := -1
+		for i := 0; i < n0; i++ {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[i]), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				bad = i
+				break
+			}
+			col[i] = float32(v)
+		}
+		if bad >= 0 {
+			if line == 1 {
+				continue // a header
+			}
+			return nil, nil, fmt.Errorf("%s:%d: field %d is %q, not a finite number", path, line, bad+1, rec[bad])
+		}
+		cols = append(cols, col)
+		names = append(names, fmt.Sprintf("%s:%d", path, line))
+	}
+	if len(cols) == 0 {
+		return nil, nil, fmt.Errorf("%s: no rows to predict", path)
+	}
+	X := matrix.New[float32](n0, len(cols), nil)
+	for j, col := range cols {
+		for i, v := range col {
+			X.Set(i, j, v)
+		}
+	}
+	return X, names, nil
+}
+
+// appendColumns returns the columns of a followed by those of b.
+func appendColumns(a, b *matrix.Dense[float32]) *matrix.Dense[float32] {
+	if a == nil {
+		return b
+	}
+	out := matrix.New[float32](a.Rows(), a.Cols()+b.Cols(), nil)
+	for i := 0; i < a.Rows(); i++ {
+		copy(out.RawRow(i), a.RawRow(i))
+		copy(out.RawRow(i)[a.Cols():], b.RawRow(i))
+	}
+	return out
+}
