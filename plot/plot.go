@@ -12,6 +12,7 @@ import (
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -45,6 +46,7 @@ func Curves(path string, history []train.Metrics) error {
 	cost.Title.Text = "Cost per epoch"
 	cost.X.Label.Text = "epoch"
 	cost.Y.Label.Text = "J"
+	cost.Legend.Top = true
 	acc := gplot.New()
 	acc.Title.Text = "Accuracy per epoch"
 	acc.X.Label.Text = "epoch"
@@ -101,7 +103,8 @@ func addLines(p *gplot.Plot, name string, xy plotter.XYs, color int) error {
 	if err != nil {
 		return err
 	}
-	l.Color = plotter.DefaultLineStyle.Color
+	l.Color = plotutil.Color(color)
+	l.Width = vg.Points(1.5)
 	if color == 1 {
 		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	}

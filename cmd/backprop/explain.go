@@ -105,6 +105,8 @@ func runTrace(e *env, nf *netFlags, a explain.Arch, model *modelio.Model[float64
 	}
 	if nf.data == "" {
 		fmt.Fprintf(e.stderr, "backprop explain: no --data; tracing %d random examples drawn with --seed %d\n", set.X.Cols(), nf.seed)
+	} else if model != nil && model.Mean != nil {
+		fmt.Fprintf(e.stderr, "backprop explain: X is %s standardised with the model's mean and deviation\n", nf.data)
 	}
 
 	tr, err := explain.NewTrace(net, set.X, set.Y, lambda)

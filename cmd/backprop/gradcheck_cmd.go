@@ -21,8 +21,8 @@ func init() {
 
 // Settings of the gradcheck report.
 const (
-	// defaultMaxParams bounds the parameters checked unless --max-params
-	// says otherwise: each one costs two forward passes.
+	// defaultMaxParams is the default of --max-params, the largest
+	// network checked: each parameter costs two forward passes.
 	defaultMaxParams = 100_000
 	// worstShown is the number of entries listed when a check fails.
 	worstShown = 5
@@ -162,8 +162,8 @@ func gradcheckResultJSON(res *gradcheck.Result, a explain.Arch, m int, lambda fl
 	return out
 }
 
-// writeGradcheckText writes the report of res; weights and examples say
-// where the parameters and the examples came from.
+// writeGradcheckText writes the report of res. weights and examples
+// describe where the parameters and the examples came from.
 func writeGradcheckText(e *env, res *gradcheck.Result, a explain.Arch, weights, examples string, lambda float64) {
 	w := e.stdout
 	fmt.Fprintf(w, "Gradient check of %s\n", a)

@@ -108,10 +108,17 @@ func newFlags(e *env, name, usage string) *flag.FlagSet {
 }
 
 // parseFlags parses args and turns a flag error into a usage error. Extra
-// positional arguments are an error unless allowPositional.
+// positional arguments are an error unless allowPositional. -h prints the
+// command's usage and flags.
 func parseFlags(fs *flag.FlagSet, args []string, allowPositional bool) error {
+	// flag.Parse prints its own message and the usage on every error; the
+	// command prints one message instead, so both are silenced here.
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(out)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.Usage()
 		return flag.ErrHelp

@@ -175,9 +175,9 @@ type exampleSet struct {
 	Header []string
 }
 
-// exampleSet returns the examples of --data, the first --examples of them
-// if given, standardised with the model's mean and deviation when it has
-// them; or, without --data, --examples random ones (5 by default) drawn
+// exampleSet returns the examples of --data, or the first --examples of
+// them, standardised with the model's mean and deviation when it has
+// them. Without --data it draws --examples random ones (5 by default)
 // from src.
 func (f *netFlags) exampleSet(a explain.Arch, model *modelio.Model[float64], src *rand.PCG) (*exampleSet, error) {
 	if f.data == "" {

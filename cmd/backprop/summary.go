@@ -50,7 +50,7 @@ func runSummary(e *env, args []string) error {
 	return s.WriteText(e.stdout)
 }
 
-// reportHeader tells the user on stderr that line 1 of a data file was
+// reportHeader notes on stderr that the first line of a data file was
 // taken as a header.
 func reportHeader(e *env, cmd, path string, set *exampleSet) {
 	if set.Header != nil {

@@ -149,7 +149,7 @@ func TestSummaryErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--model", filepath.Join(dir, "missing.json")}, "missing.json"},
-		{[]string{"--model", filepath.Join(dir, "m.safetensors")}, "not supported yet"},
+		{[]string{"--model", writeFile(t, "m.safetensors", "abc")}, "truncated or not safetensors"},
 		{[]string{"--model", filepath.Join(dir, "m.onnx")}, `unknown model file extension ".onnx"`},
 		{[]string{"--model", writeFile(t, "bad.json", `{"layer_sizes": [2, 1]}`)}, "bad.json"},
 		{[]string{"--model", model, "--data", writeFile(t, "ragged.csv", "1,2,1\n3,4,0\n5,6,1\n7,0\n")}, "line 4 has 2 fields"},
