@@ -1,0 +1,387 @@
+package kernel
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// parallelMinFlops is the product size m·n·k (multiply–adds) from which
+// the blocked GEMM splits its work between goroutines. Below it, handing
+// work to a worker and packing the shared operand twice cost more than the
+// second core saves.
+//
+// TestCalibrateParallel measures it (BACKPROP_CALIBRATE=1 go test -run
+// CalibrateParallel -v). On a 2-core AMD EPYC (Zen 5, AVX-512) virtual
+// machine, idle, square products back to back ran faster on two goroutines
+// from n = 40 (64,000 multiply–adds: 1.42× in float32, 1.48× in float64),
+// and slower at n = 24 (0.68× and 0.79×).
+const parallelMinFlops = 64 << 10
+
+// gemvParallelMinBytes is the size in bytes of the matrix operand of a
+// matrix–vector product from which the product splits its outputs between
+// goroutines. Such a product is bound by memory bandwidth, and a second
+// core helps only once the matrix no longer fits in the caches of one.
+// On the machine above, 1×n·n×n products in float64 ran 1.47× faster on
+// two goroutines at n = 1024 (8 MiB) and 0.70× at n = 256 (512 KiB); in
+// float32, 0.83× at n = 1024 (4 MiB) and 1.25× at n = 2048 (16 MiB). The
+// product (1×784)·(784×60000) streams B from memory at about 40 GB/s on
+// one core and 55 GB/s on two.
+const gemvParallelMinBytes = 8 << 20
+
+// workerCount returns how many goroutines a product of the given size
+// should use: one below the threshold min, else GOMAXPROCS.
+func workerCount(size, min int) int {
+	if size < min {
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// gemmParallel runs the blocked GEMM on as many goroutines as the size of
+// the product warrants.
+func (g *gemmImpl[T]) gemmParallel(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	g.gemmSplit(workerCount(m*n*k, parallelMinFlops), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// The split dimensions of a blocked GEMM.
+const (
+	splitM = iota // blocks of rows of C
+	splitN        // blocks of columns of C
+	splitK        // blocks of the inner dimension, summed at the end
+)
+
+// gemmSplit runs the blocked GEMM on at most w goroutines. When k is much
+// larger than m and n, it splits the inner dimension: each goroutine
+// computes a partial product over its range of k, and the partial
+// products are summed into C at the end. Otherwise it splits C into
+// blocks of whole micro-tiles along whichever of m and n has more of
+// them, and each goroutine packs its own copy of the operand the blocks
+// share.
+func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	tilesM := (m + g.mr - 1) / g.mr
+	tilesN := (n + g.nr - 1) / g.nr
+	mode := splitN
+	switch {
+	case k >= 2*g.kc && k > 2*max(m, n):
+		mode = splitK
+		w = min(w, k/g.kc)
+	case tilesM > tilesN:
+		mode = splitM
+		w = min(w, tilesM)
+	default:
+		w = min(w, tilesN)
+	}
+
+	if w <= 1 {
+		s := g.getScratch()
+		g.gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s)
+		g.putScratch(s)
+		return
+	}
+
+	j := g.getJob()
+	bj := &j.blocked
+	*bj = blockedJob[T]{
+		g: g, transA: transA, transB: transB, m: m, n: n, k: k,
+		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+		mode: mode,
+	}
+	var nparts int
+	switch mode {
+	case splitM:
+		bj.step = roundUp((m+w-1)/w, g.mr)
+		nparts = (m + bj.step - 1) / bj.step
+	case splitN:
+		bj.step = roundUp((n+w-1)/w, g.nr)
+		nparts = (n + bj.step - 1) / bj.step
+	case splitK:
+		bj.step = roundUp((k+w-1)/w, 4)
+		nparts = (k + bj.step - 1) / bj.step
+		if size := (nparts - 1) * m * n; cap(j.partial) < size {
+			j.partial = make([]T, size)
+		}
+		bj.partial = j.partial[:(nparts-1)*m*n]
+	}
+	j.team.run(bj, nparts, min(nparts, w)-1)
+
+	if mode == splitK {
+		// C += Σ partial products of parts 1 … nparts−1.
+		for p := 0; p < nparts-1; p++ {
+			part := bj.partial[p*m*n : (p+1)*m*n]
+			for i := 0; i < m; i++ {
+				ci := c[i*ldc : i*ldc+n]
+				for j, v := range part[i*n : (i+1)*n] {
+					ci[j] += v
+				}
+			}
+		}
+	}
+	g.putJob(j)
+}
+
+// gemmJob holds the arguments of a product split between goroutines, kept
+// in a pool so that a split allocates nothing.
+type gemmJob[T Float] struct {
+	blocked blockedJob[T]
+	gemv    gemvJob[T]
+	team    team
+	// partial holds the partial products of a split of k.
+	partial []T
+}
+
+func (g *gemmImpl[T]) getJob() *gemmJob[T] {
+	if j, ok := g.jobs.Get().(*gemmJob[T]); ok {
+		return j
+	}
+	return new(gemmJob[T])
+}
+
+// putJob drops the job's references to the operands and returns it to the
+// pool.
+func (g *gemmImpl[T]) putJob(j *gemmJob[T]) {
+	j.blocked = blockedJob[T]{}
+	j.gemv = gemvJob[T]{}
+	g.jobs.Put(j)
+}
+
+// blockedJob is a blocked GEMM split into parts of step rows, columns or
+// steps of the inner dimension, as mode selects.
+type blockedJob[T Float] struct {
+	g              *gemmImpl[T]
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    T
+	a, b, c        []T
+	lda, ldb, ldc  int
+	mode           int
+	step           int
+	// partial holds the m×n partial products of parts 1, 2, … of a split
+	// of k; part 0 adds its own to C.
+	partial []T
+}
+
+func (j *blockedJob[T]) runPart(part int) {
+	a, b, c := j.a, j.b, j.c
+	m, n, k := j.m, j.n, j.k
+	beta, ldc := j.beta, j.ldc
+	switch j.mode {
+	case splitM:
+		i0 := part * j.step
+		m = min(j.step, m-i0)
+		if j.transA {
+			a = a[i0:]
+		} else {
+			a = a[i0*j.lda:]
+		}
+		c = c[i0*j.ldc:]
+	case splitN:
+		j0 := part * j.step
+		n = min(j.step, n-j0)
+		if j.transB {
+			b = b[j0*j.ldb:]
+		} else {
+			b = b[j0:]
+		}
+		c = c[j0:]
+	case splitK:
+		p0 := part * j.step
+		k = min(j.step, k-p0)
+		if j.transA {
+			a = a[p0*j.lda:]
+		} else {
+			a = a[p0:]
+		}
+		if j.transB {
+			b = b[p0:]
+		} else {
+			b = b[p0*j.ldb:]
+		}
+		if part > 0 {
+			c, ldc, beta = j.partial[(part-1)*m*n:part*m*n], n, 0
+		}
+	}
+	s := j.g.getScratch()
+	j.g.gemmBlocked(j.transA, j.transB, m, n, k, j.alpha, a, j.lda, b, j.ldb, beta, c, ldc, s)
+	j.g.putScratch(s)
+}
+
+// gemvMinPart is the fewest outputs a goroutine of a matrix–vector product
+// computes, so that the axpy form keeps whole vectors of 64 bytes.
+const gemvMinPart = 64
+
+// gemvSplit computes the cnt outputs of a matrix–vector product in the
+// dot form (dot set) or the axpy form on at most w goroutines, or on as
+// many as the size warrants when w is 0.
+func (g *gemmImpl[T]) gemvSplit(w int, dot bool, cnt int, x, mat []T, ldm int, beta T, c []T, incc int) {
+	if w == 0 {
+		w = workerCount(cnt*len(x)*sizeOf[T](), gemvParallelMinBytes)
+	}
+	w = min(w, (cnt+gemvMinPart-1)/gemvMinPart)
+	if w <= 1 {
+		s := g.getScratch()
+		g.gemvPart(dot, 0, cnt, x, mat, ldm, beta, c, incc, s)
+		g.putScratch(s)
+		return
+	}
+	j := g.getJob()
+	v := &j.gemv
+	*v = gemvJob[T]{g: g, dot: dot, cnt: cnt, x: x, mat: mat, ldm: ldm, beta: beta, c: c, incc: incc}
+	// Twice as many parts as goroutines, so that the work evens out when
+	// one of them starts late.
+	v.step = roundUp((cnt+2*w-1)/(2*w), gemvMinPart)
+	nparts := (cnt + v.step - 1) / v.step
+	j.team.run(v, nparts, min(nparts, w)-1)
+	g.putJob(j)
+}
+
+// gemvJob is a matrix–vector product split into blocks of step outputs.
+type gemvJob[T Float] struct {
+	g         *gemmImpl[T]
+	dot       bool
+	cnt       int
+	x, mat, c []T
+	ldm, incc int
+	beta      T
+	step      int
+}
+
+func (v *gemvJob[T]) runPart(part int) {
+	j0 := part * v.step
+	j1 := min(j0+v.step, v.cnt)
+	s := v.g.getScratch()
+	v.g.gemvPart(v.dot, j0, j1, v.x, v.mat, v.ldm, v.beta, v.c, v.incc, s)
+	v.g.putScratch(s)
+}
+
+// partRunner is a computation split into parts that may run concurrently.
+type partRunner interface {
+	runPart(part int)
+}
+
+// team runs the parts of one job on the goroutine that split it and on
+// workers. Each goroutine claims the next part until none is left, so a
+// worker that starts late takes fewer parts, and the splitting goroutine
+// never waits for a worker that has not started.
+type team struct {
+	// state holds the job's generation in its high 32 bits and the next
+	// unclaimed part in its low 32 bits. A worker claims parts only while
+	// the generation matches the one it was sent for, so a worker that
+	// starts after its job ended leaves the team's next job alone.
+	state    atomic.Uint64
+	nparts   atomic.Int32
+	done     atomic.Int32
+	runner   partRunner
+	finished chan struct{}
+}
+
+// workItem is a request for a worker to help with generation gen of a
+// team's job.
+type workItem struct {
+	t   *team
+	gen uint32
+}
+
+// spinTime is how long a worker polls for more work, and the goroutine
+// that split a job polls for its end, before blocking. Products in a
+// training step follow each other closely. Waking a blocked goroutine
+// takes from a few microseconds to tens of microseconds on a virtual
+// machine, as long as a small product takes.
+const spinTime = 50 * time.Microsecond
+
+// The worker goroutines are started on first use and never stop. They
+// wait on workQueue.
+var (
+	workMu      sync.Mutex
+	workStarted int
+	workQueue   = make(chan workItem, 64)
+)
+
+// run runs parts 0 … nparts−1 of runner on the calling goroutine and at
+// most helpers workers, and returns when all are done.
+func (t *team) run(runner partRunner, nparts, helpers int) {
+	if t.finished == nil {
+		t.finished = make(chan struct{}, 1)
+	}
+	t.runner = runner
+	t.nparts.Store(int32(nparts))
+	t.done.Store(0)
+	gen := uint32(t.state.Load()>>32) + 1
+	t.state.Store(uint64(gen) << 32)
+
+	startWorkers(helpers)
+	for range helpers {
+		workQueue <- workItem{t: t, gen: gen}
+	}
+	if t.claim(gen, false) {
+		return
+	}
+	// A worker runs the last part and signals its end.
+	for start := time.Now(); time.Since(start) < spinTime; {
+		select {
+		case <-t.finished:
+			return
+		default:
+			runtime.Gosched()
+		}
+	}
+	<-t.finished
+}
+
+// claim runs unclaimed parts of generation gen until none is left, and
+// reports whether it completed the last part of the job. A worker that
+// completes the last part signals finished.
+func (t *team) claim(gen uint32, worker bool) bool {
+	for {
+		v := t.state.Load()
+		if uint32(v>>32) != gen || int32(uint32(v)) >= t.nparts.Load() {
+			return false
+		}
+		if !t.state.CompareAndSwap(v, v+1) {
+			continue
+		}
+		t.runner.runPart(int(uint32(v)))
+		if t.done.Add(1) == t.nparts.Load() {
+			if worker {
+				t.finished <- struct{}{}
+			}
+			return true
+		}
+	}
+}
+
+// startWorkers makes sure at least n worker goroutines are running.
+func startWorkers(n int) {
+	workMu.Lock()
+	for ; workStarted < n; workStarted++ {
+		go worker()
+	}
+	workMu.Unlock()
+}
+
+func worker() {
+	for {
+		var w workItem
+		select {
+		case w = <-workQueue:
+		default:
+			w = waitWork()
+		}
+		w.t.claim(w.gen, true)
+	}
+}
+
+// waitWork polls workQueue for spinTime, yielding to other goroutines,
+// then blocks on it.
+func waitWork() workItem {
+	for start := time.Now(); time.Since(start) < spinTime; {
+		select {
+		case w := <-workQueue:
+			return w
+		default:
+			runtime.Gosched()
+		}
+	}
+	return <-workQueue
+}
