@@ -3,6 +3,7 @@ package modelio
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -44,6 +45,9 @@ func DecodeJSON[T matrix.Float](name string, r io.Reader) (*Model[T], error) {
 	dec.DisallowUnknownFields()
 	var jm jsonModel
 	if err := dec.Decode(&jm); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("%s: invalid JSON model: the file is empty or truncated (%w); write it again", name, err)
+		}
 		return nil, fmt.Errorf("%s: invalid JSON model: %w", name, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -180,7 +184,9 @@ func EncodeJSON[T matrix.Float](w io.Writer, m *Model[T]) error {
 	if err := enc.Encode(&jm); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	// The file ends at its closing brace, without json.Encoder's newline,
+	// so that losing even the last byte makes it invalid.
+	_, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	return err
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -245,4 +246,131 @@ func mustMarshal(t *testing.T, v any) json.RawMessage {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// caseModelJSON returns the network of a case's input.model as a JSON
+// model file's bytes.
+func caseModelJSON(t *testing.T, c *testcases.Case) []byte {
+	var in struct {
+		Model struct {
+			Network json.RawMessage `json:"network"`
+		} `json:"model"`
+	}
+	if err := json.Unmarshal(mustMarshal(t, c.Input), &in); err != nil {
+		t.Fatal(err)
+	}
+	return in.Model.Network
+}
+
+// TestModelTruncationCaseCLI saves the case's network in both forms,
+// checks that predictions survive the round trip bit for bit, then cuts
+// the file at each of the case's lengths: every load fails with status 1,
+// names the file and says it is truncated or corrupt.
+func TestModelTruncationCaseCLI(t *testing.T) {
+	c, err := testcases.Get("model-file-integrity-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "case.json")
+	os.WriteFile(src, caseModelJSON(t, c), 0o644)
+	points := filepath.Join(dir, "x.csv")
+	os.WriteFile(points, []byte("1,0.5\n-0.5,1.5\n2,-1\n0,-2\n"), 0o644)
+	labelled := filepath.Join(dir, "xy.csv")
+	os.WriteFile(labelled, []byte("1,0.5,1\n-0.5,1.5,0\n2,-1,1\n0,-2,0\n"), 0o644)
+	var want struct {
+		A struct {
+			Predict [][]float64 `json:"predict_A2"`
+		} `json:"a"`
+	}
+	json.Unmarshal(mustMarshal(t, c.Expected), &want)
+
+	for _, name := range []string{"m.json", "m.safetensors"} {
+		path := filepath.Join(dir, name)
+		// The file is written by train --from with one update whose
+		// learning rate, 1e-300, is too small to change any float64 weight,
+		// so it holds the case's network as it is.
+		status, _, stderr := runCLI(t, "train", "--data", labelled, "--classes", "2", "--from", src, "--float64",
+			"--epochs", "1", "--lr", "1e-300", "--optimizer", "sgd", "--test-fraction", "0", "--out", path)
+		if status != 0 {
+			t.Fatalf("%s: writing the model: status %d: %s", name, status, stderr)
+		}
+		status, stdout, stderr := runCLI(t, "predict", "--model", path, "--json", points)
+		if status != 0 {
+			t.Fatalf("%s: predict: status %d: %s", name, status, stderr)
+		}
+		var preds []prediction
+		json.Unmarshal([]byte(stdout), &preds)
+		for j, p := range preds {
+			// predict runs in float32; the case's values are float64.
+			if got, w := p.Output[0], want.A.Predict[0][j]; math.Abs(got-w) > 1e-6 {
+				t.Errorf("%s: example %d: A[2] = %v, want %v", name, j, got, w)
+			}
+		}
+		full, _ := os.ReadFile(path)
+		for _, n := range []int{0, 1, len(full) / 2, len(full) - 1} {
+			cut := filepath.Join(dir, "cut-"+name)
+			os.WriteFile(cut, full[:n], 0o644)
+			status, _, stderr := runCLI(t, "predict", "--model", cut, points)
+			if status != 1 {
+				t.Errorf("%s cut to %d bytes: status %d, want 1", name, n, status)
+			}
+			if !strings.Contains(stderr, cut) || !regexp.MustCompile(`(?i)truncated|corrupt|unexpected end`).MatchString(stderr) {
+				t.Errorf("%s cut to %d bytes: message %q does not name the file and the truncation", name, n, stderr)
+			}
+		}
+	}
+}
+
+// TestModelShapeEditCaseCLI declares layer sizes [2, 4, 1] while W[1]
+// keeps 3 rows: loading names W[1] (layer 1) and both shapes.
+func TestModelShapeEditCaseCLI(t *testing.T) {
+	c, err := testcases.Get("model-file-integrity-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var net map[string]any
+	json.Unmarshal(caseModelJSON(t, c), &net)
+	net["layer_sizes"] = []int{2, 4, 1}
+	path := filepath.Join(t.TempDir(), "edited.json")
+	os.WriteFile(path, mustMarshal(t, net), 0o644)
+	status, _, stderr := runCLI(t, "summary", "--model", path)
+	if status != 1 {
+		t.Errorf("status %d, want 1", status)
+	}
+	for _, p := range []string{`W\[1\]`, `\(4, 2\)`, `\(3, 2\)`} {
+		if !regexp.MustCompile(p).MatchString(stderr) {
+			t.Errorf("message %q does not match %s", stderr, p)
+		}
+	}
+}
+
+// TestShapeCasesCLI runs the shape-validation cases through explain
+// --trace: labels given as a column and a bias given as a row.
+func TestShapeCasesCLI(t *testing.T) {
+	for _, id := range []string{"shape-validation-02"} {
+		c, err := testcases.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var in struct {
+			Network json.RawMessage `json:"network"`
+			X       [][]float64     `json:"X"`
+		}
+		json.Unmarshal(mustMarshal(t, c.Input), &in)
+		var want errorExpect
+		json.Unmarshal(mustMarshal(t, c.Expected), &want)
+		dir := t.TempDir()
+		model := filepath.Join(dir, "net.json")
+		os.WriteFile(model, in.Network, 0o644)
+		status, _, stderr := runCLI(t, "summary", "--model", model)
+		if status != 1 {
+			t.Errorf("%s: status %d, want 1", id, status)
+		}
+		for _, p := range want.Patterns {
+			if !regexp.MustCompile(p).MatchString(stderr) {
+				t.Errorf("%s: message %q does not match %s", id, stderr, p)
+			}
+		}
+	}
 }
