@@ -81,6 +81,28 @@ func fromJSON[T matrix.Float](jm *jsonModel) (*Model[T], error) {
 			return nil, fmt.Errorf("field activations[%d]: %w", i, err)
 		}
 	}
+	if len(jm.W) != L || len(jm.B) != L {
+		return nil, fmt.Errorf("fields W and b must hold %d matrices each (layers 1 … %d), got %d and %d", L, L, len(jm.W), len(jm.B))
+	}
+	// The parameters are parsed and their shapes checked against
+	// layer_sizes before nn.New allocates anything from those sizes, so a
+	// file cannot make the reader allocate more than its own length.
+	W := make([]*matrix.Dense[T], L+1)
+	b := make([]*matrix.Dense[T], L+1)
+	for l := 1; l <= L; l++ {
+		if W[l], err = parseMatrix[T](fmt.Sprintf("W[%d]", l), jm.W[l-1]); err != nil {
+			return nil, err
+		}
+		if b[l], err = parseMatrix[T](fmt.Sprintf("b[%d]", l), jm.B[l-1]); err != nil {
+			return nil, err
+		}
+		if err := checkShape(fmt.Sprintf("W[%d]", l), W[l], jm.LayerSizes[l], jm.LayerSizes[l-1]); err != nil {
+			return nil, err
+		}
+		if err := checkShape(fmt.Sprintf("b[%d]", l), b[l], jm.LayerSizes[l], 1); err != nil {
+			return nil, err
+		}
+	}
 	net, err := nn.New[T](jm.LayerSizes, acts, loss)
 	if err != nil {
 		return nil, err
@@ -92,19 +114,6 @@ func fromJSON[T matrix.Float](jm *jsonModel) (*Model[T], error) {
 		}
 		net.LeakySlope = v
 	}
-	if len(jm.W) != L || len(jm.B) != L {
-		return nil, fmt.Errorf("fields W and b must hold %d matrices each (layers 1 … %d), got %d and %d", L, L, len(jm.W), len(jm.B))
-	}
-	W := make([]*matrix.Dense[T], L+1)
-	b := make([]*matrix.Dense[T], L+1)
-	for l := 1; l <= L; l++ {
-		if W[l], err = parseMatrix[T](fmt.Sprintf("W[%d]", l), jm.W[l-1]); err != nil {
-			return nil, err
-		}
-		if b[l], err = parseMatrix[T](fmt.Sprintf("b[%d]", l), jm.B[l-1]); err != nil {
-			return nil, err
-		}
-	}
 	if err := net.SetParams(W, b); err != nil {
 		return nil, err
 	}
@@ -113,6 +122,21 @@ func fromJSON[T matrix.Float](jm *jsonModel) (*Model[T], error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// checkShape returns an *nn.ShapeError unless p is (r, c).
+func checkShape[T matrix.Float](name string, p *matrix.Dense[T], r, c int) error {
+	if pr, pc := p.Dims(); pr != r || pc != c {
+		e := &nn.ShapeError{Name: name, Want: [2]int{r, c}, Got: [2]int{pr, pc}}
+		if pr == c && pc == r {
+			e.Hint = "it looks transposed"
+			if c == 1 {
+				e.Hint = "a bias is a column vector (n[l], 1), not a row"
+			}
+		}
+		return e
+	}
+	return nil
 }
 
 func parseNumber[T matrix.Float](n json.Number) (T, error) {

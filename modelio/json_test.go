@@ -158,3 +158,20 @@ func TestWriteJSONRefusesNonFinite(t *testing.T) {
 }
 
 func nan() float64 { z := 0.0; return z / z }
+
+// TestDecodeHugeSizesAllocatesLittle checks that layer sizes far larger
+// than the parameters in the file are rejected before anything is
+// allocated from them (30000 × 30000 weights would take gigabytes).
+func TestDecodeHugeSizesAllocatesLittle(t *testing.T) {
+	text := `{"layer_sizes": [30000, 30000], "activations": ["linear"], "loss": "mse", "W": [[[1]]], "b": [[[0]]]}`
+	var err error
+	allocs := testing.AllocsPerRun(1, func() {
+		_, err = modelio.DecodeJSON[float32]("huge.json", strings.NewReader(text))
+	})
+	if err == nil || !strings.Contains(err.Error(), "W[1] must be (30000, 30000), got (1, 1)") {
+		t.Errorf("error %v", err)
+	}
+	if allocs > 500 {
+		t.Errorf("%v allocations", allocs)
+	}
+}

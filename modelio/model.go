@@ -3,6 +3,7 @@ package modelio
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"github.com/backprop-go/backprop/matrix"
 	"github.com/backprop-go/backprop/nn"
@@ -28,6 +29,11 @@ func (m *Model[T]) Validate() error {
 	}
 	if err := m.Net.Validate(); err != nil {
 		return err
+	}
+	for i, name := range m.ClassNames {
+		if !utf8.ValidString(name) {
+			return fmt.Errorf("modelio: class name %d, %q, is not valid UTF-8; model files store names as UTF-8 text", i, name)
+		}
 	}
 	if (m.Mean == nil) != (m.Std == nil) {
 		return fmt.Errorf("modelio: the standardisation needs both mean and std")

@@ -114,38 +114,42 @@ func fromArchitecture[T matrix.Float](arch *architecture, tensors []Tensor) (*Mo
 	if err != nil {
 		return nil, err
 	}
-	net, err := nn.New[T](arch.LayerSizes, acts, loss)
-	if err != nil {
-		return nil, err
+	// The tensors' count and shapes are checked against layer_sizes before
+	// nn.New allocates anything from those sizes, so a file cannot make
+	// the reader allocate more than its own length.
+	L := len(arch.LayerSizes) - 1
+	if len(tensors) != 2*L {
+		return nil, fmt.Errorf("the file holds %d tensors, want %d (layers.<l>.weight and layers.<l>.bias for l = 1 … %d)", len(tensors), 2*L, L)
 	}
-	net.LeakySlope = T(arch.LeakySlope)
-
 	byName := make(map[string]Tensor, len(tensors))
 	for _, t := range tensors {
 		byName[t.Name] = t
-	}
-	L := net.Layers()
-	if len(tensors) != 2*L {
-		return nil, fmt.Errorf("the file holds %d tensors, want %d (layers.<l>.weight and layers.<l>.bias for l = 1 … %d)", len(tensors), 2*L, L)
 	}
 	for l := 1; l <= L; l++ {
 		for _, p := range []struct {
 			name  string
 			shape []int
-			dst   *matrix.Dense[T]
 		}{
-			{weightName(l), []int{net.Sizes[l], net.Sizes[l-1]}, net.W[l]},
-			{biasName(l), []int{net.Sizes[l]}, net.B[l]},
+			{weightName(l), []int{arch.LayerSizes[l], arch.LayerSizes[l-1]}},
+			{biasName(l), []int{arch.LayerSizes[l]}},
 		} {
 			t, ok := byName[p.name]
 			if !ok {
 				return nil, fmt.Errorf("tensor %s is missing", p.name)
 			}
 			if !sameInts(t.Shape, p.shape) {
-				return nil, fmt.Errorf("tensor %s has shape %v, want %v", p.name, t.Shape, p.shape)
+				return nil, fmt.Errorf("tensor %s has shape %v, want %v from layer_sizes %v", p.name, t.Shape, p.shape, arch.LayerSizes)
 			}
-			copy(p.dst.RawData(), Values[T](t))
 		}
+	}
+	net, err := nn.New[T](arch.LayerSizes, acts, loss)
+	if err != nil {
+		return nil, err
+	}
+	net.LeakySlope = T(arch.LeakySlope)
+	for l := 1; l <= L; l++ {
+		copy(net.W[l].RawData(), Values[T](byName[weightName(l)]))
+		copy(net.B[l].RawData(), Values[T](byName[biasName(l)]))
 	}
 	m := &Model[T]{Net: net, Mean: arch.Mean, Std: arch.Std, ClassNames: arch.ClassNames}
 	if err := m.Validate(); err != nil {

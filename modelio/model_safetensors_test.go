@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -191,5 +192,25 @@ func TestModelNumpyReads(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDecodeModelHugeSizes checks that a metadata architecture far larger
+// than the file's tensors is rejected before nn.New allocates from it.
+func TestDecodeModelHugeSizes(t *testing.T) {
+	meta := `{"version":1,"layer_sizes":[30000,30000],"activations":["linear"],"loss":"mse","leaky_slope":0.01}`
+	var buf bytes.Buffer
+	if err := EncodeSafetensors(&buf, nil, map[string]string{MetadataKey: meta}); err != nil {
+		t.Fatal(err)
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	_, err := DecodeModel[float32]("huge.safetensors", buf.Bytes())
+	runtime.ReadMemStats(&ms1)
+	if err == nil || !strings.Contains(err.Error(), "holds 0 tensors, want 2") {
+		t.Errorf("error %v", err)
+	}
+	if grew := ms1.TotalAlloc - ms0.TotalAlloc; grew > 1<<20 {
+		t.Errorf("decoding allocated %d bytes", grew)
 	}
 }
