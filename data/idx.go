@@ -70,7 +70,8 @@ func ReadIDX[T matrix.Float](imagesPath, labelsPath string) (*Dataset[T], error)
 //
 // Pixels are not inverted: in MNIST the digits are white (255) on black
 // (0). Labels holds the labels, Classes is 10, ClassNames is "0" … "9" and
-// Y is the (10, m) one-hot matrix.
+// Y is the (10, m) one-hot matrix. XBytes holds the pixels as read, one
+// image per row, with the scale 1/255.
 //
 // DecodeIDX validates everything and treats its input as untrusted: the
 // magic numbers (with a hint when the files are swapped or a file is a
@@ -139,7 +140,12 @@ func DecodeIDX[T matrix.Float](imagesName string, images io.Reader, labelsName s
 	}
 
 	X := pixelColumns[T](pixels, int(n), int(m))
-	return FromLabels(X, labelsOut, idxClasses)
+	ds, err := FromLabels(X, labelsOut, idxClasses)
+	if err != nil {
+		return nil, err
+	}
+	ds.XBytes = matrix.NewBytes(int(m), int(n), pixels, 1.0/255)
+	return ds, nil
 }
 
 // pixelColumns returns the (n, m) matrix whose column j holds the n bytes
@@ -151,10 +157,19 @@ func pixelColumns[T matrix.Float](pixels []byte, n, m int) *matrix.Dense[T] {
 	}
 	X := matrix.New[T](n, m, nil)
 	x := X.RawData()
-	for j := 0; j < m; j++ {
-		img := pixels[j*n : (j+1)*n]
-		for p, b := range img {
-			x[p*m+j] = scale[b]
+	// Blocks of images by blocks of pixels keep the lines of X being
+	// written in cache, where writing whole columns would not.
+	const images, rows = 16, 256
+	for j0 := 0; j0 < m; j0 += images {
+		j1 := min(j0+images, m)
+		for p0 := 0; p0 < n; p0 += rows {
+			p1 := min(p0+rows, n)
+			for j := j0; j < j1; j++ {
+				img := pixels[j*n+p0 : j*n+p1]
+				for p, b := range img {
+					x[(p0+p)*m+j] = scale[b]
+				}
+			}
 		}
 	}
 	return X

@@ -141,12 +141,7 @@ func (m *Dense[T]) Transpose(a *Dense[T]) {
 		panic(ErrAlias)
 	}
 	m.Resize(a.cols, a.rows)
-	ad := a.RawData()
-	for i := 0; i < a.rows; i++ {
-		for j := 0; j < a.cols; j++ {
-			m.data[j*a.rows+i] = ad[i*a.cols+j]
-		}
-	}
+	kernel.Transpose(m.data, a.RawData(), a.rows, a.cols)
 }
 
 // SliceCols sets m to the columns j0 … j1−1 of a, copied.

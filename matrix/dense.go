@@ -2,8 +2,9 @@ package matrix
 
 import (
 	"fmt"
-	"math"
 	"unsafe"
+
+	"github.com/backprop-go/backprop/matrix/internal/kernel"
 )
 
 // Float is the set of element types a Dense may hold.
@@ -169,13 +170,11 @@ func Convert[U, T Float](a *Dense[T]) *Dense[U] {
 // FirstNonFinite returns the position of the first NaN or ±Inf element in
 // row-major order, and ok = false when every element is finite.
 func FirstNonFinite[T Float](a *Dense[T]) (i, j int, ok bool) {
-	for k, v := range a.RawData() {
-		f := float64(v)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return k / a.cols, k % a.cols, true
-		}
+	k := kernel.FirstNonFinite(a.RawData())
+	if k < 0 {
+		return 0, 0, false
 	}
-	return 0, 0, false
+	return k / a.cols, k % a.cols, true
 }
 
 // overlaps reports whether the backing slices of a and b share memory.

@@ -20,8 +20,8 @@
 //
 // # Aliasing
 //
-// Element-wise methods (Add, Sub, MulElem, Scale, Apply, AddColVec) accept a
-// receiver that is also an operand. Mul, MulTrans, Gemm and Transpose do
+// Element-wise methods (Add, Sub, MulElem, Scale, Apply, AddColVec,
+// AddColVecReLU, MulStep) accept a receiver that is also an operand. Mul, MulTrans, Gemm and Transpose do
 // not: the receiver must not share memory with an operand.
 //
 // # Panics

@@ -9,4 +9,6 @@ const (
 	ErrColumnShape = "matrix: column vector must be (r, 1) for an (r, c) matrix"
 	ErrAlias       = "matrix: receiver shares memory with an operand"
 	ErrColRange    = "matrix: column range out of bounds"
+	ErrScale       = "matrix: byte matrix scale must be finite"
+	ErrBlockSize   = "matrix: block size must be at least 1"
 )

@@ -128,6 +128,17 @@ func Activate[T matrix.Float](g Activation, slope T, A, Z *matrix.Dense[T]) {
 	}
 }
 
+// activateBias adds b to every column of Z and sets A = g(Z), in one
+// sweep for ReLU, which has a fused kernel.
+func activateBias[T matrix.Float](g Activation, slope T, A, Z, b *matrix.Dense[T]) {
+	if g == ReLU {
+		A.AddColVecReLU(Z, b)
+		return
+	}
+	Z.AddColVec(Z, b)
+	Activate(g, slope, A, Z)
+}
+
 // ActivateBackward sets dZ = dA ⊙ g'(Z), the upstream gradient dA pushed
 // through g. A must hold g(Z): sigmoid, tanh and softmax compute their
 // derivative from it, ReLU and leaky ReLU from Z. For softmax, which mixes
@@ -142,7 +153,8 @@ func ActivateBackward[T matrix.Float](g Activation, slope T, dZ, dA, Z, A *matri
 	case Tanh:
 		tanhBackward(dz, da, a)
 	case ReLU:
-		reluBackward(dz, da, z)
+		// relu'(0) = 0, as in PyTorch.
+		dZ.MulStep(dA, Z)
 	case LeakyReLU:
 		leakyBackward(dz, da, z, slope)
 	case Linear:

@@ -36,7 +36,8 @@ func (net *Network[T]) Backward(Y *matrix.Dense[T], lambda float64) error {
 
 	for l := L; l >= 1; l-- {
 		dZ := net.DZ[l]
-		// dW[l] = (1/m)·dZ[l]·A[l−1]ᵀ + (λ/m)·W[l]
+		// dW[l] = (1/m)·dZ[l]·A[l−1]ᵀ + (λ/m)·W[l]. The 1/m is a pass of
+		// its own: GEMM's alpha would round differently.
 		net.DW[l].MulTrans(dZ, false, net.A[l-1], true)
 		net.DW[l].Scale(1/m, net.DW[l])
 		if lambda != 0 {

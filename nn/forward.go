@@ -13,8 +13,10 @@ import (
 //	A[l] = g[l](Z[l])
 //
 // and keeps the caches A[l−1] and Z[l] in the network for Backward. A[0]
-// is a copy of X. The returned matrix is the network's own A[L]; it is
-// overwritten by the next pass.
+// is X itself, not a copy, so X must not change until Backward has run;
+// only an X that is one of the network's own matrices is copied. The
+// returned matrix is the network's own A[L]; it is overwritten by the next
+// pass.
 func (net *Network[T]) Forward(X *matrix.Dense[T]) (*matrix.Dense[T], error) {
 	return net.forward(X, nil)
 }
@@ -96,16 +98,15 @@ func (net *Network[T]) forward(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*m
 		return nil, err
 	}
 	L := net.Layers()
-	net.A[0].Copy(X)
+	net.setInput(X)
 	for l := 1; l <= L; l++ {
 		Z, A := net.Z[l], net.A[l]
-		// Z[l] = W[l]·A[l−1] + b[l]
+		// Z[l] = W[l]·A[l−1] + b[l] and A[l] = g[l](Z[l]), then the
+		// dropout mask.
 		Z.Mul(net.W[l], net.A[l-1])
-		Z.AddColVec(Z, net.B[l])
-		// A[l] = g[l](Z[l]), then the dropout mask.
 		if l < len(masks) && masks[l] != nil {
 			G := net.G[l]
-			Activate(net.Act[l], net.LeakySlope, G, Z)
+			activateBias(net.Act[l], net.LeakySlope, G, Z, net.B[l])
 			A.MulElem(G, masks[l])
 			A.Scale(T(1/net.KeepProb[l]), A)
 			if masks[l] != net.D[l] {
@@ -114,7 +115,36 @@ func (net *Network[T]) forward(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*m
 			continue
 		}
 		net.D[l].Resize(0, 0)
-		Activate(net.Act[l], net.LeakySlope, A, Z)
+		activateBias(net.Act[l], net.LeakySlope, A, Z, net.B[l])
 	}
 	return net.A[L], nil
+}
+
+// setInput makes X the cache A[0]. The network keeps X itself, saving a
+// copy of every batch, except when X is one of its own matrices, which
+// the pass would overwrite: then A[0] is a copy in the network's own
+// input buffer.
+func (net *Network[T]) setInput(X *matrix.Dense[T]) {
+	if net.input == nil {
+		net.input = new(matrix.Dense[T])
+	}
+	if X == net.input || !net.owns(X) {
+		net.A[0] = X
+		return
+	}
+	net.input.Copy(X)
+	net.A[0] = net.input
+}
+
+// owns reports whether X is one of the caches or gradients that a
+// forward or backward pass overwrites.
+func (net *Network[T]) owns(X *matrix.Dense[T]) bool {
+	for l := 1; l <= net.Layers(); l++ {
+		for _, m := range []*matrix.Dense[T]{net.A[l], net.Z[l], net.G[l], net.D[l], net.DZ[l], net.DA[l], net.DAMasked[l], net.DW[l], net.DB[l]} {
+			if X == m {
+				return true
+			}
+		}
+	}
+	return X == net.DA[0]
 }

@@ -37,7 +37,8 @@ type Network[T matrix.Float] struct {
 	// DAMasked[l] = DA[l] ⊙ D[l] / keep_prob for layers with dropout.
 	DZ, DA, DAMasked, DW, DB []*matrix.Dense[T]
 
-	ones *matrix.Dense[T] // scratch for the fused output gradient
+	ones  *matrix.Dense[T] // scratch for the fused output gradient
+	input *matrix.Dense[T] // A[0] when X is one of the network's own matrices
 }
 
 // New returns a network with layer sizes n[0] … n[L] = sizes, activations

@@ -11,18 +11,6 @@ func reluForward[T float32 | float64](a, z []T) {
 	}
 }
 
-// reluBackward sets dz = da where z > 0 and 0 elsewhere, so relu'(0) = 0 as
-// in PyTorch.
-func reluBackward[T float32 | float64](dz, da, z []T) {
-	for i, v := range z {
-		if v > 0 {
-			dz[i] = da[i]
-		} else {
-			dz[i] = 0
-		}
-	}
-}
-
 // leakyForward sets a = z for z > 0 and slope·z otherwise.
 func leakyForward[T float32 | float64](a, z []T, slope T) {
 	for i, v := range z {

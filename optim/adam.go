@@ -40,27 +40,18 @@ func (o *adam[T]) Step(params, grads []*matrix.Dense[T], alpha float64) error {
 	// Pass 1: compute the steps and check every new value, changing
 	// neither the parameters nor m and v.
 	for i, P := range params {
-		p, g, m, v, d := P.RawData(), grads[i].RawData(), o.m[i].RawData(), o.v[i].RawData(), o.delta[i].RawData()
-		for k := range p {
-			mk := b1*m[k] + (1-b1)*g[k]
-			vk := b2*v[k] + (1-b2)*g[k]*g[k]
-			mHat, vHat := mk/c1, vk/c2
-			d[k] = a * mHat / (sqrt(vHat) + eps)
-			next := p[k] - d[k]
-			if isNonFinite(mk) || isNonFinite(vk) || isNonFinite(next) {
-				return nonFinite(i, k, P.Cols(), []string{"m", "v", "parameter"}, mk, vk, next)
-			}
+		if r, c, bad := matrix.AdamCheck(P, grads[i], o.m[i], o.v[i], o.delta[i], a, b1, b2, c1, c2, eps); bad {
+			g := grads[i].At(r, c)
+			mk := b1*o.m[i].At(r, c) + (1-b1)*g
+			vk := b2*o.v[i].At(r, c) + (1-b2)*g*g
+			next := P.At(r, c) - a*(mk/c1)/(sqrt(vk/c2)+eps)
+			return nonFinite(i, r*P.Cols()+c, P.Cols(), []string{"m", "v", "parameter"}, mk, vk, next)
 		}
 	}
 
 	// Pass 2: apply.
 	for i, P := range params {
-		p, g, m, v, d := P.RawData(), grads[i].RawData(), o.m[i].RawData(), o.v[i].RawData(), o.delta[i].RawData()
-		for k := range p {
-			m[k] = b1*m[k] + (1-b1)*g[k]
-			v[k] = b2*v[k] + (1-b2)*g[k]*g[k]
-			p[k] -= d[k]
-		}
+		matrix.AdamApply(P, grads[i], o.m[i], o.v[i], o.delta[i], b1, b2)
 	}
 	o.steps++
 	return nil

@@ -24,23 +24,16 @@ func (o *momentum[T]) Step(params, grads []*matrix.Dense[T], alpha float64) erro
 
 	// Pass 1: check every new value without storing it.
 	for i, P := range params {
-		p, g, v := P.RawData(), grads[i].RawData(), o.v[i].RawData()
-		for k := range p {
-			vk := beta*v[k] + (1-beta)*g[k]
-			next := p[k] - a*vk
-			if isNonFinite(vk) || isNonFinite(next) {
-				return nonFinite(i, k, P.Cols(), []string{"v", "parameter"}, vk, next)
-			}
+		if r, c, bad := matrix.MomentumCheck(P, grads[i], o.v[i], a, beta); bad {
+			vk := beta*o.v[i].At(r, c) + (1-beta)*grads[i].At(r, c)
+			next := P.At(r, c) - a*vk
+			return nonFinite(i, r*P.Cols()+c, P.Cols(), []string{"v", "parameter"}, vk, next)
 		}
 	}
 
 	// Pass 2: apply.
 	for i, P := range params {
-		p, g, v := P.RawData(), grads[i].RawData(), o.v[i].RawData()
-		for k := range p {
-			v[k] = beta*v[k] + (1-beta)*g[k]
-			p[k] -= a * v[k]
-		}
+		matrix.MomentumApply(P, grads[i], o.v[i], a, beta)
 	}
 	o.steps++
 	return nil

@@ -31,24 +31,17 @@ func (o *rmsprop[T]) Step(params, grads []*matrix.Dense[T], alpha float64) error
 	// Pass 1: compute the steps and check every new value, changing
 	// neither the parameters nor s.
 	for i, P := range params {
-		p, g, s, d := P.RawData(), grads[i].RawData(), o.s[i].RawData(), o.delta[i].RawData()
-		for k := range p {
-			sk := beta*s[k] + (1-beta)*g[k]*g[k]
-			d[k] = a * g[k] / (sqrt(sk) + eps)
-			next := p[k] - d[k]
-			if isNonFinite(sk) || isNonFinite(next) {
-				return nonFinite(i, k, P.Cols(), []string{"s", "parameter"}, sk, next)
-			}
+		if r, c, bad := matrix.RMSpropCheck(P, grads[i], o.s[i], o.delta[i], a, beta, eps); bad {
+			g := grads[i].At(r, c)
+			sk := beta*o.s[i].At(r, c) + (1-beta)*g*g
+			next := P.At(r, c) - a*g/(sqrt(sk)+eps)
+			return nonFinite(i, r*P.Cols()+c, P.Cols(), []string{"s", "parameter"}, sk, next)
 		}
 	}
 
 	// Pass 2: apply.
 	for i, P := range params {
-		p, g, s, d := P.RawData(), grads[i].RawData(), o.s[i].RawData(), o.delta[i].RawData()
-		for k := range p {
-			s[k] = beta*s[k] + (1-beta)*g[k]*g[k]
-			p[k] -= d[k]
-		}
+		matrix.RMSpropApply(P, grads[i], o.s[i], o.delta[i], beta)
 	}
 	o.steps++
 	return nil

@@ -12,24 +12,20 @@ func (o *sgd[T]) Step(params, grads []*matrix.Dense[T], alpha float64) error {
 	if err := checkStep(params, grads, alpha); err != nil {
 		return err
 	}
-	a := T(alpha)
+	// p + (−α)·g rounds exactly as p − α·g does, since negation is exact.
+	a := -T(alpha)
 
 	// Pass 1: check every new value without storing it.
 	for i, P := range params {
-		p, g := P.RawData(), grads[i].RawData()
-		for k := range p {
-			if next := p[k] - a*g[k]; isNonFinite(next) {
-				return nonFinite(i, k, P.Cols(), []string{"parameter"}, next)
-			}
+		if r, c, bad := matrix.FirstNonFiniteAddScaled(P, a, grads[i]); bad {
+			next := P.At(r, c) + a*grads[i].At(r, c)
+			return nonFinite(i, r*P.Cols()+c, P.Cols(), []string{"parameter"}, next)
 		}
 	}
 
 	// Pass 2: apply.
 	for i, P := range params {
-		p, g := P.RawData(), grads[i].RawData()
-		for k := range p {
-			p[k] -= a * g[k]
-		}
+		P.AddScaled(P, a, grads[i])
 	}
 	o.steps++
 	return nil

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Runs backprop's bench command and the peer programs in one sitting, in
+# interleaved rounds, and prints the medians of every workload with the
+# ratio of backprop's figure to the best peer's.
+#
+#   PEERS_DIR=/path/to/peer-programs bench/run_peers.sh
+#
+# PEERS_DIR is required: the peer programs' folder, holding peers/pytorch,
+# peers/numpy (and, optionally, the Go peers), course/cat_numpy.py,
+# mnist_dir.sh and peak/. Other settings, all optional:
+#
+#   ROUNDS=3                 rounds; each runs every program once
+#   THREADS=2                thread count of backprop, numpy and PyTorch with
+#                            OMP_WAIT_POLICY=PASSIVE; PyTorch also runs on 1
+#   PEERS="pytorch pytorch-1 numpy"
+#                            peers to run; the Go peers gonum, gorgonia and
+#                            gonum-openblas need PEERS_DIR/build.sh first
+#   WORKLOADS=W1,W2,W3,W4,W5 workloads of every program
+#   CAT_DIR                  folder of train_catvnoncat.h5 and
+#                            test_catvnoncat.h5; when set (or when
+#                            BACKPROP_CATVNONCAT_DIR is), cat-deep runs in
+#                            backprop and in the peers' numpy course code
+#   OUT=/tmp/backprop-peers/<date>
+#                            raw logs, results.jsonl and summary.md
+#   MNIST_DIR                MNIST's folder; found with mnist_dir.sh if unset
+#
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE change OpenBLAS's kernel choice,
+# so they are unset for the peers. Nothing else CPU-heavy should run
+# meanwhile: the peak probe before each round records how much of the
+# machine was free.
+set -uo pipefail
+
+if [ -z "${PEERS_DIR:-}" ]; then
+  echo "run_peers.sh: set PEERS_DIR to the peer programs' folder (holding peers/, course/ and mnist_dir.sh)" >&2
+  exit 2
+fi
+PEERS_DIR=$(cd "$PEERS_DIR" && pwd) || exit 2
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=${ROUNDS:-3}
+THREADS=${THREADS:-2}
+PEERS=${PEERS:-"pytorch pytorch-1 numpy"}
+WORKLOADS=${WORKLOADS:-W1,W2,W3,W4,W5}
+CAT_DIR=${CAT_DIR:-${BACKPROP_CATVNONCAT_DIR:-}}
+OUT=${OUT:-/tmp/backprop-peers/$(date +%Y%m%d-%H%M%S)}
+PY=/usr/bin/python3
+BIN=${BIN:-/tmp/bench-bin}
+CLEAN=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+mkdir -p "$OUT/raw"
+export MNIST_DIR=${MNIST_DIR:-$("$PEERS_DIR/mnist_dir.sh")}
+
+echo "building backprop's bench command" >&2
+(cd "$REPO" && go build -o "$OUT/backprop-bench" ./bench) || exit 1
+if [ ! -x "$BIN/peak" ] && [ -f "$PEERS_DIR/peak/peak.c" ]; then
+  mkdir -p "$BIN" && gcc -O2 -march=native -o "$BIN/peak" "$PEERS_DIR/peak/peak.c" -lpthread
+fi
+
+# program_command prints the command line of one program.
+program_command() { # name
+  local t=$THREADS
+  case $1 in
+    backprop) echo "$OUT/backprop-bench -threads $t -workload $WORKLOADS" ;;
+    backprop-cat) echo "$OUT/backprop-bench -threads $t -workload cat-deep -data-dir $CAT_DIR" ;;
+    pytorch) echo "${CLEAN[*]} OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$t $PY $PEERS_DIR/peers/pytorch/bench.py --threads $t --workload $WORKLOADS --peer-name pytorch-passive" ;;
+    pytorch-1) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=1 $PY $PEERS_DIR/peers/pytorch/bench.py --threads 1 --workload $WORKLOADS" ;;
+    numpy) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=$t $PY $PEERS_DIR/peers/numpy/bench.py --threads $t --workload $WORKLOADS" ;;
+    numpy-cat) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=$t $PY $PEERS_DIR/course/cat_numpy.py $CAT_DIR deep" ;;
+    gonum) echo "${CLEAN[*]} GOMAXPROCS=$t $BIN/gonum -w $WORKLOADS" ;;
+    gorgonia) echo "${CLEAN[*]} GOMAXPROCS=$t $BIN/gorgonia" ;;
+    gonum-openblas) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=$t GOMAXPROCS=$t $BIN/gonum-openblas" ;;
+    *) echo "run_peers.sh: unknown program $1" >&2; return 1 ;;
+  esac
+}
+
+# tag adds the round and the run to every RESULT line of a log.
+tag() { # log round run
+  sed -n 's/^RESULT //p' "$1" | $PY -c '
+import json, sys
+for line in sys.stdin:
+    d = json.loads(line)
+    d["round"], d["run"] = int(sys.argv[1]), sys.argv[2]
+    print(json.dumps(d))' "$2" "$3"
+}
+
+{
+  echo "date: $(date -Is)"
+  echo "host: $(uname -a)"
+  echo "cpus: $(nproc)"
+  lscpu | grep -E 'Model name|^CPU\(s\)|Thread|L1d|L2|L3' || true
+  echo "go: $(go version)"
+  echo "commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null) $(git -C "$REPO" status --porcelain 2>/dev/null | wc -l) files changed"
+  $PY -c 'import numpy, torch; print("numpy", numpy.__version__, "torch", torch.__version__)' 2>&1
+  echo "load before: $(cat /proc/loadavg)"
+} > "$OUT/machine.txt"
+
+programs="backprop $PEERS"
+[ -n "$CAT_DIR" ] && programs="$programs backprop-cat numpy-cat"
+for r in $(seq 1 "$ROUNDS"); do
+  if [ -x "$BIN/peak" ]; then
+    "$BIN/peak" "$THREADS" 3 "round$r" > "$OUT/raw/peak-r$r.log" 2>&1
+    tag "$OUT/raw/peak-r$r.log" "$r" "peak" >> "$OUT/probes.jsonl"
+  fi
+  for p in $programs; do
+    cmd=$(program_command "$p") || continue
+    log="$OUT/raw/$p-r$r.log"
+    echo "=== $(date +%T) round $r: $p" | tee -a "$OUT/progress.txt" >&2
+    start=$(date +%s.%N)
+    timeout 1200 bash -c "$cmd" > "$log" 2> "$log.err"
+    echo "    exit $? after $(awk "BEGIN{printf \"%.0f\", $(date +%s.%N) - $start}") s" | tee -a "$OUT/progress.txt" >&2
+    if [ "$p" = numpy-cat ]; then
+      # cat_numpy.py prints "4-layer cost@0,100,2400: … train … test … 26.0s".
+      sed -n 's/^4-layer.* train \([0-9.]*\) test \([0-9.]*\) \([0-9.]*\)s$/\1 \2 \3/p' "$log" | $PY -c '
+import json, sys
+for line in sys.stdin:
+    train, test, s = map(float, line.split())
+    print("RESULT " + json.dumps({"peer": "numpy-course", "workload": "cat-deep", "metric": "s_total", "unit": "s",
+        "threads": int(sys.argv[1]), "values": [s], "median": s, "min": s, "max": s, "extra": {"train_acc": train, "test_acc": test}}))' "$THREADS" >> "$log"
+    fi
+    tag "$log" "$r" "$p" >> "$OUT/results.jsonl"
+    grep -h '^INFO' "$log" | sed "s/^/[$p r$r] /" >> "$OUT/info.txt"
+  done
+done
+echo "load after: $(cat /proc/loadavg)" >> "$OUT/machine.txt"
+$PY "$REPO/bench/compare_peers.py" "$OUT" | tee "$OUT/summary.md"
+echo "results in $OUT" >&2

@@ -1,0 +1,182 @@
+package matrix
+
+import (
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// randomBytes returns an (m, n) Bytes with scale 1/255 and X = (s·B)ᵀ,
+// (n, m), computed as the IDX readers compute pixels: T(v/255).
+func randomBytes[T Float](rnd *rand.Rand, m, n int) (*Bytes, *Dense[T]) {
+	data := make([]uint8, m*n)
+	for i := range data {
+		if rnd.IntN(4) > 0 { // mostly zeros, as in images
+			continue
+		}
+		data[i] = uint8(rnd.IntN(256))
+	}
+	B := NewBytes(m, n, data, 1.0/255)
+	X := New[T](n, m, nil)
+	for j := 0; j < m; j++ {
+		for i := 0; i < n; i++ {
+			X.Set(i, j, T(float64(data[j*n+i])/255))
+		}
+	}
+	return B, X
+}
+
+func TestEqualBytesTrans(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	B, X := randomBytes[float32](rnd, 70, 30)
+	if !EqualBytesTrans(X, B) {
+		t.Errorf("EqualBytesTrans(float32 v/255) = false, want true")
+	}
+	_, X64 := randomBytes[float64](rand.New(rand.NewPCG(1, 2)), 70, 30)
+	if !EqualBytesTrans(X64, B) {
+		t.Errorf("EqualBytesTrans(float64 v/255) = false, want true")
+	}
+	changed := X.Clone()
+	changed.Set(29, 69, changed.At(29, 69)+1e-3)
+	if EqualBytesTrans(changed, B) {
+		t.Errorf("EqualBytesTrans with one element changed by 1e-3 = true, want false")
+	}
+	standardized := X.Clone()
+	standardized.Scale(2, standardized)
+	if EqualBytesTrans(standardized, B) {
+		t.Errorf("EqualBytesTrans of 2·X = true, want false")
+	}
+	transposed := new(Dense[float32])
+	transposed.Transpose(X)
+	if EqualBytesTrans(transposed, B) {
+		t.Errorf("EqualBytesTrans of Xᵀ = true, want false")
+	}
+}
+
+func TestAffineGradBytes64(t *testing.T) { testAffineGradBytes[float64](t, 1e-12) }
+func TestAffineGradBytes32(t *testing.T) { testAffineGradBytes[float32](t, 1e-4) }
+
+// testAffineGradBytes compares AffineGradBytes with the plain products
+// Z = W·X and D = alpha·dZ·Xᵀ, for f = tanh, within tol relative to the
+// largest element of D.
+func testAffineGradBytes[T Float](t *testing.T, tol float64) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for i, c := range []struct{ k, n, m, block int }{
+		{1, 5, 1, 1},
+		{1, 30, 70, 16},
+		{3, 17, 41, 64},
+		{1, 784, 600, 64},   // large enough for two goroutines
+		{10, 300, 700, 100}, // several units, a short last block
+	} {
+		B, X := randomBytes[T](rnd, c.m, c.n)
+		W := randomDense[T](rnd, c.k, c.n)
+		for j := range W.data {
+			if W.data[j] != W.data[j] { // no NaN weights here
+				W.data[j] = 0.25
+			}
+		}
+		alpha := T(1.0 / float64(c.m))
+
+		// The plain products.
+		Z := new(Dense[T])
+		Z.Mul(W, X)
+		dZ := new(Dense[T])
+		dZ.Apply(func(z T) T { return T(math.Tanh(float64(z))) }, Z)
+		want := new(Dense[T])
+		want.Gemm(alpha, dZ, false, X, true, 0)
+
+		var mu sync.Mutex
+		seen := map[int][2]int{}
+		gotZ := New[T](c.k, c.m, nil)
+		got := new(Dense[T])
+		got.AffineGradBytes(W, B, alpha, c.block, func(blk *BytesBlock[T]) {
+			mu.Lock()
+			seen[blk.Index] = [2]int{blk.J0, blk.J1}
+			mu.Unlock()
+			cols := blk.J1 - blk.J0
+			z := blk.Z.RawData()
+			for u := 0; u < c.k; u++ {
+				for e := 0; e < cols; e++ {
+					gotZ.Set(u, blk.J0+e, z[u*cols+e])
+					z[u*cols+e] = T(math.Tanh(float64(z[u*cols+e])))
+				}
+			}
+		})
+
+		blocks := (c.m + c.block - 1) / c.block
+		if len(seen) != blocks {
+			t.Errorf("case %d: %d blocks seen, want %d", i, len(seen), blocks)
+		}
+		for b, r := range seen {
+			if r[0] != b*c.block || r[1] != min((b+1)*c.block, c.m) {
+				t.Errorf("case %d: block %d holds examples %d … %d", i, b, r[0], r[1]-1)
+			}
+		}
+		if d := maxRelDiff(gotZ, Z); d > tol {
+			t.Errorf("case %d: Z differs from W·X by %g relative", i, d)
+		}
+		if d := maxRelDiff(got, want); d > tol {
+			t.Errorf("case %d: D differs from alpha·dZ·Xᵀ by %g relative", i, d)
+		}
+	}
+}
+
+// maxRelDiff returns max |a − b| over the elements, divided by max |b|.
+func maxRelDiff[T Float](a, b *Dense[T]) float64 {
+	if a.rows != b.rows || a.cols != b.cols {
+		return math.Inf(1)
+	}
+	var diff, size float64
+	for i, x := range a.RawData() {
+		diff = math.Max(diff, math.Abs(float64(x)-float64(b.data[i])))
+		size = math.Max(size, math.Abs(float64(b.data[i])))
+	}
+	if size == 0 {
+		return diff
+	}
+	return diff / size
+}
+
+func TestAffineGradBytesAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	rnd := rand.New(rand.NewPCG(5, 6))
+	B, _ := randomBytes[float32](rnd, 500, 784)
+	W := New[float32](1, 784, nil)
+	D := new(Dense[float32])
+	f := func(blk *BytesBlock[float32]) {}
+	D.AffineGradBytes(W, B, 1, 64, f)
+	if allocs := testing.AllocsPerRun(10, func() { D.AffineGradBytes(W, B, 1, 64, f) }); allocs != 0 {
+		t.Errorf("AffineGradBytes allocates %v times per call after the first, want 0", allocs)
+	}
+}
+
+func TestBytesPanics(t *testing.T) {
+	B := NewBytes(2, 3, make([]uint8, 6), 1)
+	for _, c := range []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"NewBytes length", func() { NewBytes(2, 3, make([]uint8, 5), 1) }, ErrDataLength},
+		{"NewBytes scale", func() { NewBytes(1, 1, make([]uint8, 1), math.Inf(1)) }, ErrScale},
+		{"At", func() { B.At(2, 0) }, ErrIndex},
+		{"AffineGradBytes shape", func() {
+			new(Dense[float64]).AffineGradBytes(New[float64](1, 2, nil), B, 1, 4, func(*BytesBlock[float64]) {})
+		}, ErrShape},
+		{"AffineGradBytes block", func() {
+			new(Dense[float64]).AffineGradBytes(New[float64](1, 3, nil), B, 1, 0, func(*BytesBlock[float64]) {})
+		}, ErrBlockSize},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != c.want {
+					t.Errorf("%s: panic %v, want %q", c.name, r, c.want)
+				}
+			}()
+			c.f()
+		}()
+	}
+}
