@@ -47,6 +47,10 @@ type Config struct {
 	// Patience epochs in a row without a validation cost lower than the
 	// best so far. It needs a validation set. See Run for the weights kept.
 	Patience int `json:"patience"`
+	// CheckpointEvery, when > 0, passes a checkpoint of the run to
+	// Checkpoint after every CheckpointEvery-th epoch and after the last
+	// epoch; 0 takes none.
+	CheckpointEvery int `json:"checkpoint_every,omitempty"`
 
 	// Source supplies the random numbers of shuffles and dropout masks. It
 	// may be nil when the run needs none: no shuffling of several batches
@@ -59,6 +63,12 @@ type Config struct {
 	// OnBatch, when set, is called after each update, for progress
 	// displays. Its return value works as OnEpoch's.
 	OnBatch func(Batch) error `json:"-"`
+	// Checkpoint receives the checkpoints that CheckpointEvery asks for.
+	// It is called after the epoch's metrics and early-stopping record
+	// and before OnEpoch, so a run that OnEpoch stops after epoch k has a
+	// checkpoint of epoch k. An error ends training and Run returns it.
+	// Resume continues a run from a checkpoint.
+	Checkpoint func(*Checkpoint) error `json:"-"`
 	// Warn, when set, receives problems found before training that do not
 	// stop it but are likely to spoil it, such as *SymmetryWarning.
 	Warn func(error) `json:"-"`
@@ -85,6 +95,9 @@ func (c *Config) validate(m int, hasValid, dropout bool) error {
 	}
 	if c.Patience > 0 && !hasValid {
 		return fmt.Errorf("train: early stopping (patience %d) needs a validation set", c.Patience)
+	}
+	if err := c.validateCheckpoints(); err != nil {
+		return err
 	}
 	if err := c.Optimizer.Validate(); err != nil {
 		return err

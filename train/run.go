@@ -38,7 +38,16 @@ import (
 // A training step (gather the batch, draw the dropout masks, forward pass,
 // cost, backward pass, update) allocates nothing after the first step.
 // Allocations happen at most once per epoch, for the shuffle, the metrics
-// and the validation.
+// and the validation. Shuffled mini-batches also keep a transposed copy of
+// the training inputs, n_x·m values made once per run, from which each
+// batch gathers whole examples.
+//
+// Full-batch training of a network of one layer with a matched output and
+// loss (sigmoid with bce, softmax with cce, linear with mse) reads
+// trainSet.XBytes instead of X when it is set and still equals X, which
+// Run checks once: each step then reads the bytes once, computing the
+// forward pass, the cost and the gradients block by block of examples.
+// The results equal those of the plain passes up to rounding.
 func Run[T matrix.Float](net *nn.Network[T], trainSet, validSet *data.Dataset[T], cfg Config) (*Result, error) {
 	lp, err := newLoop(net, trainSet, validSet, cfg)
 	if err != nil {
@@ -71,8 +80,15 @@ type loop[T matrix.Float] struct {
 	shuffle      bool  // draw a new order each epoch
 	order        []int // the example order of the current epoch
 	X, Y         matrix.Dense[T]
-	masks        []*matrix.Dense[T] // net.D[l] for layers with dropout, else nil; all nil without dropout
-	eval         evaluator[T]
+	// XT is Xᵀ of the training set, one example per row, made at the first
+	// shuffled batch: a shuffled batch gathers whole rows of it, where
+	// gathering columns of X would read one element from each row.
+	XT *matrix.Dense[T]
+	// bytes, when not nil, runs each full-batch step from the training
+	// set's XBytes in one pass (see bytesStep).
+	bytes *bytesStep[T]
+	masks []*matrix.Dense[T] // net.D[l] for layers with dropout, else nil; all nil without dropout
+	eval  evaluator[T]
 
 	// The position in the run, for metrics and errors.
 	alpha float64 // learning rate of the current epoch
@@ -83,7 +99,8 @@ type loop[T matrix.Float] struct {
 	iteration int // updates applied
 	best      *bestWeights[T]
 	history   []Metrics
-	start     time.Time
+	start     time.Time // set by Resume before run, to count earlier training time
+	ckpt      checkpoints
 }
 
 // bestWeights is the early-stopping record: the epoch with the lowest
@@ -127,6 +144,9 @@ func newLoop[T matrix.Float](net *nn.Network[T], trainSet, validSet *data.Datase
 	}
 	lp.full = lp.batchSize == m
 	lp.shuffle = cfg.Shuffle && !lp.full
+	if lp.full {
+		lp.bytes = newBytesStep(net, trainSet)
+	}
 	for j := range lp.order {
 		lp.order[j] = j
 	}
@@ -147,13 +167,18 @@ func newLoop[T matrix.Float](net *nn.Network[T], trainSet, validSet *data.Datase
 // run trains epoch by epoch until the last epoch, early stopping, a
 // callback's request or an error.
 func (lp *loop[T]) run() (*Result, error) {
-	lp.start = time.Now()
+	if lp.start.IsZero() {
+		lp.start = time.Now()
+	}
 	for lp.epoch < lp.cfg.Epochs {
 		metrics, err := lp.runEpoch()
 		if err != nil {
 			return lp.finish(err)
 		}
 		lp.recordBest(metrics)
+		if err := lp.checkpoint(); err != nil {
+			return lp.finish(err)
+		}
 		if lp.cfg.OnEpoch != nil {
 			if err := lp.cfg.OnEpoch(metrics); err != nil {
 				return lp.finish(fmt.Errorf("train: epoch %d callback: %w", metrics.Epoch, err))
@@ -303,14 +328,25 @@ func (lp *loop[T]) drawOrder() error {
 // step trains on the examples idx: forward pass, cost, backward pass and
 // update. It returns the batch's cost J_b before the update and the number
 // of examples the forward pass classified correctly (0 without labels).
-// It checks the cost and the gradients for NaN and ±Inf before updating,
-// and the optimizer rejects an update whose result would not be finite,
-// so the weights stay finite.
+// It checks the cost for NaN and ±Inf before the backward pass, and the
+// optimizer rejects an update whose result would not be finite, which a
+// non-finite gradient always makes; the error then names the gradient.
+// So the weights stay finite.
 func (lp *loop[T]) step(idx []int) (cost float64, correct int, err error) {
+	if lp.bytes != nil {
+		if cost, correct, err = lp.bytes.passes(lp); err != nil {
+			return 0, 0, err
+		}
+		return cost, correct, lp.update()
+	}
 	net := lp.net
 	X, Y := lp.train.X, lp.train.Y
 	if !lp.full {
-		lp.X.GatherCols(X, idx)
+		if lp.shuffle {
+			lp.X.GatherRowsTrans(lp.examples(), idx)
+		} else {
+			lp.X.GatherCols(X, idx)
+		}
 		lp.Y.GatherCols(Y, idx)
 		X, Y = &lp.X, &lp.Y
 	}
@@ -338,14 +374,32 @@ func (lp *loop[T]) step(idx []int) (cost float64, correct int, err error) {
 	if err := net.Backward(Y, lp.cfg.Lambda); err != nil {
 		return 0, 0, err
 	}
-	if err := lp.checkGrads(); err != nil {
-		return 0, 0, err
-	}
+	return cost, correct, lp.update()
+}
+
+// update applies the optimizer's step to the network's parameters. A NaN
+// or ±Inf in a gradient makes the update non-finite, which the optimizer
+// rejects before changing anything, so the gradients are searched only
+// then, saving a pass over them at every step.
+func (lp *loop[T]) update() error {
 	if err := lp.opt.Step(lp.params, lp.grads, lp.alpha); err != nil {
-		return 0, 0, lp.updateDiverged(err)
+		if gradErr := lp.checkGrads(); gradErr != nil {
+			return gradErr
+		}
+		return lp.updateDiverged(err)
 	}
 	lp.iteration++
-	return cost, correct, nil
+	return nil
+}
+
+// examples returns Xᵀ of the training set, transposing X on the first
+// call of the run.
+func (lp *loop[T]) examples() *matrix.Dense[T] {
+	if lp.XT == nil {
+		lp.XT = new(matrix.Dense[T])
+		lp.XT.Transpose(lp.train.X)
+	}
+	return lp.XT
 }
 
 // drawMasks fills the dropout mask D[l] of each layer with dropout for a

@@ -60,6 +60,13 @@ type trainFlags struct {
 	out        string
 	plot       string
 	asJSON     bool
+
+	checkpoint      string
+	checkpointEvery int
+	resume          string
+	// flagValues and flagDefaults hold the flags that a resumed run must
+	// repeat (see recordFlags).
+	flagValues, flagDefaults map[string]string
 }
 
 // preset holds the defaults that suit a kind of data; flags given on the
@@ -114,6 +121,9 @@ func runTrain(e *env, args []string) error {
 	fs.StringVar(&f.out, "out", "", "write the trained model to this file: .safetensors or .json")
 	fs.StringVar(&f.plot, "plot", "", "draw cost and accuracy per epoch to this file: .png or .svg")
 	fs.BoolVar(&f.asJSON, "json", false, "print the result as one JSON object on stdout")
+	fs.IntVar(&f.checkpointEvery, "checkpoint-every", 0, "save the state of the run every N epochs and after the last, so --resume can continue it after an interruption; 0 saves none")
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "the file of --checkpoint-every, replaced atomically at each save (default: the --resume file, else --out with the extension .ckpt)")
+	fs.StringVar(&f.resume, "resume", "", "continue the run saved in this checkpoint file; repeat the flags of that run (--epochs may grow) to end with the weights it would have had")
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}
@@ -125,6 +135,7 @@ func runTrain(e *env, args []string) error {
 	if err := f.check(set); err != nil {
 		return err
 	}
+	f.recordFlags(fs)
 	if f.float64 {
 		return trainWith[float64](e, &f)
 	}
@@ -230,7 +241,7 @@ func (f *trainFlags) check(set map[string]bool) error {
 	if _, err := parseHidden(f.layers); err != nil {
 		return err
 	}
-	return nil
+	return f.checkCheckpointFlags()
 }
 
 // checkOutputPath returns a usage error when path has the wrong extension
@@ -281,6 +292,18 @@ type trainResult struct {
 
 func trainWith[T matrix.Float](e *env, f *trainFlags) error {
 	start := time.Now()
+	if err := cleanStale(e, f.out, f.checkpointPath(), f.plot); err != nil {
+		return err
+	}
+	var resumed *train.Checkpoint
+	if f.resume != "" {
+		var err error
+		if resumed, err = readResume(f); err != nil {
+			return err
+		}
+	}
+	// On resume the source draws the same initialisation and splits
+	// again; train.Resume then restores its state from the checkpoint.
 	src := rand.New(f.seed)
 	trainSet, testSet, err := loadData[T](&f.data, src)
 	if err != nil {
@@ -320,7 +343,12 @@ func trainWith[T matrix.Float](e *env, f *trainFlags) error {
 	progress := newProgress(e, f.epochs, f.asJSON)
 	cfg.OnEpoch = progress.epoch
 	cfg.OnBatch = progress.batch
-	cfg.Warn = func(w error) { fmt.Fprintf(e.stderr, "backprop train: warning: %v\n", w) }
+	cfg.Warn = trainWarning(e, f)
+	ckpt, err := newCheckpointer(e, f, resumed)
+	if err != nil {
+		return err
+	}
+	ckpt.wire(&cfg, f.checkpointEvery)
 
 	prec := "float32"
 	if f.float64 {
@@ -328,13 +356,24 @@ func trainWith[T matrix.Float](e *env, f *trainFlags) error {
 	}
 	if !f.asJSON {
 		fmt.Fprintf(e.stderr, "%s\n", describeRun(net, trainSet, validSet, testSet, prec, f))
+		if resumed != nil {
+			fmt.Fprintf(e.stderr, "resuming %s after epoch %d (%d updates)\n", f.resume, resumed.Epoch, resumed.Iteration)
+		}
 	}
-	res, err := train.Run(net, trainSet, validSet, cfg)
+	var res *train.Result
+	if resumed != nil {
+		res, err = train.Resume(net, trainSet, validSet, cfg, resumed)
+	} else {
+		res, err = train.Run(net, trainSet, validSet, cfg)
+	}
 	progress.finish()
 	if err != nil {
 		var de *train.DivergedError
 		if errors.As(err, &de) && f.out != "" {
-			return fmt.Errorf("%w\nNothing was written to %s", err, f.out)
+			err = fmt.Errorf("%w\nNothing was written to %s", err, f.out)
+		}
+		if last := ckpt.lastSaved(); last != "" {
+			err = fmt.Errorf("%w\n%s", err, last)
 		}
 		return err
 	}
