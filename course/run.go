@@ -188,6 +188,11 @@ func runOne(r *Run, sets *dataSets) (*RunResult, error) {
 // fullBatch runs r.Iterations gradient-descent steps on the whole set and
 // returns the cost before each step.
 func fullBatch(net *nn.Network[float64], set *data.Dataset[float64], r *Run, step func() error) ([]float64, error) {
+	// X is the same at every step, so dW[1] reads Xᵀ made once.
+	XT := new(matrix.Dense[float64])
+	XT.Transpose(set.X)
+	net.SetInputTranspose(set.X, XT)
+	defer net.SetInputTranspose(nil, nil)
 	costs := make([]float64, r.Iterations)
 	for i := range costs {
 		if _, err := net.Forward(set.X); err != nil {

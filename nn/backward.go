@@ -38,7 +38,13 @@ func (net *Network[T]) Backward(Y *matrix.Dense[T], lambda float64) error {
 		dZ := net.DZ[l]
 		// dW[l] = (1/m)·dZ[l]·A[l−1]ᵀ + (λ/m)·W[l]. The 1/m is a pass of
 		// its own: GEMM's alpha would round differently.
-		net.DW[l].MulTrans(dZ, false, net.A[l-1], true)
+		if l == 1 && net.xT != nil && net.xTFor == net.A[0] {
+			// The same product with Xᵀ given, (m, n[0]), read as it is
+			// instead of transposed anew at every step.
+			net.DW[l].Mul(dZ, net.xT)
+		} else {
+			net.DW[l].MulTrans(dZ, false, net.A[l-1], true)
+		}
 		net.DW[l].Scale(1/m, net.DW[l])
 		if lambda != 0 {
 			net.DW[l].AddScaled(net.DW[l], T(lambda)/m, net.W[l])
@@ -81,4 +87,22 @@ func (net *Network[T]) Update(alpha T) {
 		net.W[l].AddScaled(net.W[l], -alpha, net.DW[l])
 		net.B[l].AddScaled(net.B[l], -alpha, net.DB[l])
 	}
+}
+
+// SetInputTranspose gives Backward XT = Xᵀ, (m, n[0]), for passes whose
+// input is X itself, the same matrix, not a copy. Full-batch training runs
+// thousands of passes on one X, and dW[1] = (1/m)·dZ[1]·A[0]ᵀ then reads
+// XT as it is instead of transposing X at each step; results are the
+// same. X must not change while it is set, since XT is not checked
+// against it element by element. A nil X removes it. SetInputTranspose
+// panics if XT is not X's transpose in shape.
+func (net *Network[T]) SetInputTranspose(X, XT *matrix.Dense[T]) {
+	if X == nil {
+		net.xT, net.xTFor = nil, nil
+		return
+	}
+	if r, c := X.Dims(); XT.Rows() != c || XT.Cols() != r {
+		panic(matrix.ErrShape)
+	}
+	net.xT, net.xTFor = XT, X
 }

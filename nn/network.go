@@ -39,6 +39,9 @@ type Network[T matrix.Float] struct {
 
 	ones  *matrix.Dense[T] // scratch for the fused output gradient
 	input *matrix.Dense[T] // A[0] when X is one of the network's own matrices
+
+	// xT is Xᵀ of the input xTFor, given by SetInputTranspose.
+	xT, xTFor *matrix.Dense[T]
 }
 
 // New returns a network with layer sizes n[0] … n[L] = sizes, activations

@@ -208,3 +208,60 @@ func oneHot(k int, labels []int) *matrix.Dense[float64] {
 	}
 	return Y
 }
+
+// TestSetInputTranspose checks that a given Xᵀ gives the same gradients,
+// bit for bit, and is ignored for another X.
+func TestSetInputTranspose(t *testing.T) {
+	for _, l2 := range []float64{0, 0.3} {
+		net, err := nn.New[float64]([]int{6, 4, 3}, []nn.Activation{nn.ReLU, nn.Softmax}, nn.CCE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := rand.New(5)
+		if err := net.Init(nn.He, 0, src); err != nil {
+			t.Fatal(err)
+		}
+		X := randomMatrix(src, 6, 7)
+		Y := oneHot(3, []int{0, 1, 2, 0, 1, 2, 0})
+		if _, err := net.Forward(X); err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Backward(Y, l2); err != nil {
+			t.Fatal(err)
+		}
+		want := net.DW[1].Clone()
+
+		XT := new(matrix.Dense[float64])
+		XT.Transpose(X)
+		net.SetInputTranspose(X, XT)
+		if _, err := net.Forward(X); err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Backward(Y, l2); err != nil {
+			t.Fatal(err)
+		}
+		if !matrix.Equal(net.DW[1], want) {
+			t.Errorf("λ = %v: dW[1] with Xᵀ given differs:\n%v\nwant\n%v", l2, net.DW[1], want)
+		}
+
+		// Another X of the same shape must not use the stale Xᵀ.
+		X2 := randomMatrix(src, 6, 7)
+		if _, err := net.Forward(X2); err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Backward(Y, l2); err != nil {
+			t.Fatal(err)
+		}
+		got := net.DW[1].Clone()
+		net.SetInputTranspose(nil, nil)
+		if _, err := net.Forward(X2); err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Backward(Y, l2); err != nil {
+			t.Fatal(err)
+		}
+		if !matrix.Equal(got, net.DW[1]) {
+			t.Errorf("λ = %v: the Xᵀ of another X was used", l2)
+		}
+	}
+}

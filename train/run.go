@@ -146,6 +146,11 @@ func newLoop[T matrix.Float](net *nn.Network[T], trainSet, validSet *data.Datase
 	lp.shuffle = cfg.Shuffle && !lp.full
 	if lp.full {
 		lp.bytes = newBytesStep(net, trainSet)
+		if lp.bytes == nil {
+			// Every step's dW[1] reads Xᵀ, made once, instead of transposing
+			// X anew; finish removes it from the network.
+			net.SetInputTranspose(trainSet.X, lp.examples())
+		}
 	}
 	for j := range lp.order {
 		lp.order[j] = j
@@ -198,6 +203,7 @@ var errEarlyStop = errors.New("train: early stop")
 // finish ends the run on err, restores the best weights where Run
 // promises it, and builds the Result.
 func (lp *loop[T]) finish(err error) (*Result, error) {
+	lp.net.SetInputTranspose(nil, nil)
 	res := &Result{
 		Epochs:        lp.epoch,
 		Iterations:    lp.iteration,

@@ -116,7 +116,24 @@ func parseFlags(fs *flag.FlagSet, args []string, allowPositional bool) error {
 	usage, out := fs.Usage, fs.Output()
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
+	// Flags may follow positional arguments, as in "reproduce cat-deep
+	// --data-dir DIR": each positional argument is set aside and parsing
+	// goes on after it; "--" ends the flags.
+	var positional []string
 	err := fs.Parse(args)
+	for err == nil && fs.NArg() > 0 {
+		rest := fs.Args()
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+		err = fs.Parse(args)
+	}
+	if err == nil {
+		err = fs.Parse(append([]string{"--"}, positional...))
+	}
 	fs.Usage = usage
 	fs.SetOutput(out)
 	if errors.Is(err, flag.ErrHelp) {

@@ -28,3 +28,28 @@ func TestNoCommand(t *testing.T) {
 		t.Errorf("status %d, stderr %q", status, stderr)
 	}
 }
+
+// TestFlagsAfterArguments checks that flags may follow positional
+// arguments and that "--" ends the flags.
+func TestFlagsAfterArguments(t *testing.T) {
+	e := &env{stdout: new(bytes.Buffer), stderr: new(bytes.Buffer)}
+	fs := newFlags(e, "x", "")
+	n := fs.Int("n", 0, "")
+	if err := parseFlags(fs, []string{"a", "-n", "3", "b"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if *n != 3 || fs.NArg() != 2 || fs.Arg(0) != "a" || fs.Arg(1) != "b" {
+		t.Errorf("n = %d, args %v", *n, fs.Args())
+	}
+	fs = newFlags(e, "x", "")
+	n = fs.Int("n", 0, "")
+	if err := parseFlags(fs, []string{"a", "--", "-n", "3"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if *n != 0 || strings.Join(fs.Args(), " ") != "a -n 3" {
+		t.Errorf("n = %d, args %v", *n, fs.Args())
+	}
+	if err := parseFlags(newFlags(e, "x", ""), []string{"a"}, false); err == nil {
+		t.Error("a positional argument was accepted where none is")
+	}
+}
