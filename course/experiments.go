@@ -38,7 +38,7 @@ const flowerChaos = "from iteration 7000 on, a last-bit rounding change moves th
 // sigmoid, ×0.01 after np.random.seed(2), α = 1.2.
 func flowerRun(nh, iterations int, accuracy float64, printed string) Run {
 	return Run{
-		Label:         labelHidden(nh),
+		Label:         labelHidden(nh) + ", " + itoa(iterations) + " iterations",
 		Hidden:        []int{nh},
 		Activations:   tanhSigmoid,
 		Init:          nn.Normal,

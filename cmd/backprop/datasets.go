@@ -42,8 +42,8 @@ func (d *dataFlags) register(fs interface {
 	fs.StringVar(&d.label, "label", "", "the CSV label column, by header name or index from 0 (default: the last column)")
 	fs.IntVar(&d.classes, "classes", 0, "the number of classes; 0 infers it from the labels")
 	fs.StringVar(&d.task, "task", "classification", "what the labels of a CSV or .npy file are: classification or regression")
-	fs.IntVar(&d.samples, "samples", 0, "the number of examples of a synthetic set (default: the set's own, 400 for flower)")
-	fs.Float64Var(&d.noise, "noise", -1, "the noise of a synthetic set (default: the set's own)")
+	fs.IntVar(&d.samples, "samples", 0, "the number of examples of a synthetic set; 0 takes the set's own (400 for flower)")
+	fs.Float64Var(&d.noise, "noise", -1, "the noise of a synthetic set; -1 takes the set's own")
 	fs.Float64Var(&d.testFrac, "test-fraction", 0.2, "the share of a CSV, .npy or synthetic set held out for testing; MNIST has its own test set")
 	fs.StringVar(&d.testFile, "test", "", "a CSV or .npy file to test on, instead of holding out --test-fraction")
 }

@@ -141,10 +141,31 @@ func parseFlags(fs *flag.FlagSet, args []string, allowPositional bool) error {
 		return flag.ErrHelp
 	}
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%v%s", err, suggestFlag(fs, err))
 	}
 	if !allowPositional && fs.NArg() > 0 {
 		return usagef("unexpected argument %q; flags start with -", strings.Join(fs.Args(), " "))
 	}
 	return nil
+}
+
+// suggestFlag returns ", did you mean --NAME?" when err is an undefined
+// flag that is a prefix of one flag, or that one flag is a prefix of.
+func suggestFlag(fs *flag.FlagSet, err error) string {
+	const undefined = "flag provided but not defined: -"
+	msg := err.Error()
+	if !strings.HasPrefix(msg, undefined) {
+		return ""
+	}
+	given := strings.TrimLeft(strings.TrimPrefix(msg, undefined), "-")
+	var match []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, given) || strings.HasPrefix(given, f.Name) {
+			match = append(match, f.Name)
+		}
+	})
+	if len(match) != 1 {
+		return ""
+	}
+	return "; did you mean --" + match[0] + "?"
 }

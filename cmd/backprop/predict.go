@@ -116,7 +116,8 @@ func describePredictions(model *modelio.Model[float32], AL *matrix.Dense[float32
 			prob = 1 - p.Output[0]
 		}
 		p.Class, p.Probability = &c, &prob
-		if c < len(model.ClassNames) {
+		// Names that only repeat the index, such as MNIST's "7", are left out.
+		if c < len(model.ClassNames) && model.ClassNames[c] != strconv.Itoa(c) {
 			p.Name = model.ClassNames[c]
 		}
 	}

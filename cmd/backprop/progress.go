@@ -60,17 +60,17 @@ func (p *progress) epoch(m train.Metrics) error {
 	if p.epochs > 100 && m.Epoch%(p.epochs/20) != 0 && m.Epoch != 1 && m.Epoch != p.epochs {
 		return nil
 	}
-	line := fmt.Sprintf("epoch %*d/%d  cost %.6g", digits(p.epochs), m.Epoch, p.epochs, m.Cost)
+	line := fmt.Sprintf("epoch %*d/%d  train cost %.6g", digits(p.epochs), m.Epoch, p.epochs, m.Cost)
 	if !math.IsNaN(m.Accuracy) {
-		line += fmt.Sprintf("  accuracy %6.2f%%", 100*m.Accuracy)
+		line += fmt.Sprintf("  train accuracy %6.2f%%", 100*m.Accuracy)
 	}
 	if !math.IsNaN(m.ValidCost) {
 		line += fmt.Sprintf("  validation cost %.6g", m.ValidCost)
 	}
 	if !math.IsNaN(m.ValidAccuracy) {
-		line += fmt.Sprintf("  accuracy %6.2f%%", 100*m.ValidAccuracy)
+		line += fmt.Sprintf("  validation accuracy %6.2f%%", 100*m.ValidAccuracy)
 	}
-	line += fmt.Sprintf("  α %.3g  %.1fs", m.LearningRate, m.Elapsed.Seconds())
+	line += fmt.Sprintf("  α %.3g  elapsed %.1fs", m.LearningRate, m.Elapsed.Seconds())
 	fmt.Fprintln(p.e.stderr, line)
 	return nil
 }

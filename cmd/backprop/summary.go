@@ -54,7 +54,7 @@ func runSummary(e *env, args []string) error {
 // taken as a header.
 func reportHeader(e *env, cmd, path string, set *exampleSet) {
 	if set.Header != nil {
-		fmt.Fprintf(e.stderr, "backprop %s: %s: the first line is a header; skipped\n", cmd, path)
+		fmt.Fprintf(e.stderr, "backprop %s: note: %s: the first line is a header, so it was skipped\n", cmd, path)
 	}
 }
 
