@@ -16,7 +16,7 @@
 # Debian's python3-numpy lets the tests read backprop's safetensors files
 # with numpy. The tests that reproduce the course's results on its cat
 # images read train_catvnoncat.h5 and test_catvnoncat.h5 from the folder in
-# $BACKPROP_CATVNONCAT_DIR; without it they are skipped and say so.
+# $BACKPROP_CATVNONCAT_DIR; without it they are skipped with a message.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -9,8 +9,9 @@ import (
 	"github.com/backprop-go/backprop/nn"
 )
 
-// Model is what a model file holds: the network, and what turns a user's
-// raw input into the network's X and its output into named classes.
+// Model is the content of a model file: the network, the standardisation
+// that turns a user's raw input into the network's X, and the names of the
+// classes its outputs stand for.
 type Model[T matrix.Float] struct {
 	Net *nn.Network[T]
 	// Mean and Std standardise each input feature, x' = (x − Mean)/Std,

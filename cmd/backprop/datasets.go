@@ -11,7 +11,7 @@ import (
 	"github.com/backprop-go/backprop/rand"
 )
 
-// dataFlags are the flags that say where a command's data come from.
+// dataFlags are the flags that select a command's data.
 type dataFlags struct {
 	spec     string // mnist, a synthetic set's name, or a .csv or .npy file
 	dataDir  string

@@ -33,7 +33,7 @@
 //
 // summary gives, for --layers n0,…,nL or --model M, the shape of every
 // W[l], b[l], Z[l] and A[l], the parameter count, the derivatives of one
-// step, and short answers to what a neuron computes, what the model is,
+// step, and explains briefly what a neuron computes, what the model is,
 // how it learns and how it predicts. explain prints the forward and
 // backward equations with the model's shapes (--format text, markdown or
 // latex); explain --trace --model M --data D prints every quantity of one
