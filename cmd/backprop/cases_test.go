@@ -27,8 +27,8 @@ type csvCase struct {
 
 // errorExpect is what an error case requires.
 type errorExpect struct {
-	Outcome  string   `json:"outcome"`
-	Patterns []string `json:"suggested_match"`
+	Outcome  string         `json:"outcome"`
+	Patterns []string       `json:"suggested_match"`
 	Identify map[string]any `json:"error_must_identify"`
 }
 
