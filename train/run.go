@@ -261,11 +261,8 @@ func (lp *loop[T]) recordBest(metrics Metrics) {
 
 // runEpoch runs one epoch and returns its metrics.
 func (lp *loop[T]) runEpoch() (Metrics, error) {
-	lp.alpha = lp.cfg.Schedule.LearningRate(lp.cfg.LearningRate, lp.epoch)
-	if lp.shuffle {
-		if err := lp.drawOrder(); err != nil {
-			return Metrics{}, err
-		}
+	if err := lp.beginEpoch(); err != nil {
+		return Metrics{}, err
 	}
 	batches := (lp.m + lp.batchSize - 1) / lp.batchSize
 	var costSum float64
@@ -290,8 +287,24 @@ func (lp *loop[T]) runEpoch() (Metrics, error) {
 			}
 		}
 	}
-	lp.epoch++
+	return lp.endEpoch(costSum, correct)
+}
 
+// beginEpoch sets the learning rate of the epoch that starts and draws its
+// example order.
+func (lp *loop[T]) beginEpoch() error {
+	lp.alpha = lp.cfg.Schedule.LearningRate(lp.cfg.LearningRate, lp.epoch)
+	if lp.shuffle {
+		return lp.drawOrder()
+	}
+	return nil
+}
+
+// endEpoch closes the epoch whose batches' costs, weighted by batch size,
+// sum to costSum and which classified correct examples right, and returns
+// and records its metrics.
+func (lp *loop[T]) endEpoch(costSum float64, correct int) (Metrics, error) {
+	lp.epoch++
 	metrics := Metrics{
 		Epoch:         lp.epoch,
 		Iterations:    lp.iteration,

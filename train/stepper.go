@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/backprop-go/backprop/data"
@@ -167,50 +166,21 @@ func (s *Stepper[T]) bounds() (j0, j1 int) {
 	return j0, min(j0+s.lp.batchSize, s.lp.m)
 }
 
-// beginEpoch sets the epoch's learning rate and draws its order, as the
-// start of Run's epoch does, unless the epoch has begun.
+// beginEpoch starts the epoch as Run does, unless it has begun.
 func (s *Stepper[T]) beginEpoch() error {
 	if s.started {
 		return nil
 	}
-	lp := s.lp
-	lp.alpha = lp.cfg.Schedule.LearningRate(lp.cfg.LearningRate, lp.epoch)
-	if lp.shuffle {
-		if err := lp.drawOrder(); err != nil {
-			s.err = err
-			return err
-		}
+	if err := s.lp.beginEpoch(); err != nil {
+		s.err = err
+		return err
 	}
 	s.started, s.next, s.costSum, s.correct = true, 0, 0, 0
 	return nil
 }
 
-// endEpoch closes the epoch and returns its metrics, as the end of Run's
-// epoch does.
+// endEpoch closes the epoch as Run does and returns its metrics.
 func (s *Stepper[T]) endEpoch() (Metrics, error) {
-	lp := s.lp
 	s.started = false
-	lp.epoch++
-	metrics := Metrics{
-		Epoch:         lp.epoch,
-		Iterations:    lp.iteration,
-		Cost:          s.costSum / float64(lp.m),
-		Accuracy:      math.NaN(),
-		ValidCost:     math.NaN(),
-		ValidAccuracy: math.NaN(),
-		LearningRate:  lp.alpha,
-	}
-	if lp.train.Labels != nil {
-		metrics.Accuracy = float64(s.correct) / float64(lp.m)
-	}
-	if lp.valid != nil {
-		var err error
-		metrics.ValidCost, metrics.ValidAccuracy, err = lp.eval.evaluate(lp.net, lp.valid)
-		if err != nil {
-			return Metrics{}, err
-		}
-	}
-	metrics.Elapsed = time.Since(lp.start)
-	lp.history = append(lp.history, metrics)
-	return metrics, nil
+	return s.lp.endEpoch(s.costSum, s.correct)
 }
