@@ -33,6 +33,9 @@ type Batch struct {
 	Batches   int // batches per epoch
 	Iteration int // updates applied since the run began, this one included
 	Size      int // m_b, the examples in this batch
+	// Correct counts the batch's examples classified correctly by its
+	// forward pass, before the update; 0 for a dataset without Labels.
+	Correct int
 	// Cost is J_b of the batch before the update, including the L2 term.
 	Cost         float64
 	LearningRate float64

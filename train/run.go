@@ -280,7 +280,7 @@ func (lp *loop[T]) runEpoch() (Metrics, error) {
 		if lp.cfg.OnBatch != nil {
 			info := Batch{
 				Epoch: lp.epoch + 1, Index: b + 1, Batches: batches, Iteration: lp.iteration,
-				Size: j1 - j0, Cost: cost, LearningRate: lp.alpha,
+				Size: j1 - j0, Correct: c, Cost: cost, LearningRate: lp.alpha,
 			}
 			if err := lp.cfg.OnBatch(info); err != nil {
 				return Metrics{}, fmt.Errorf("train: batch %d of epoch %d callback: %w", b+1, lp.epoch+1, err)

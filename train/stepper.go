@@ -132,7 +132,7 @@ func (s *Stepper[T]) Step() (Batch, *Metrics, error) {
 	s.correct += c
 	info := Batch{
 		Epoch: lp.epoch + 1, Index: s.next + 1, Batches: s.batches, Iteration: lp.iteration,
-		Size: j1 - j0, Cost: cost, LearningRate: lp.alpha,
+		Size: j1 - j0, Correct: c, Cost: cost, LearningRate: lp.alpha,
 	}
 	s.next++
 	if s.next < s.batches {

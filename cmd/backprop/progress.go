@@ -17,7 +17,12 @@ type progress struct {
 	epochs int
 	quiet  bool
 	bar    *progressbar.ProgressBar
-	last   train.Batch
+	// seen and correct count the examples of the current epoch so far and
+	// those classified correctly, for the running accuracy.
+	seen, correct int
+	// classify reports whether the data have classes, so that an accuracy
+	// means something.
+	classify bool
 }
 
 func newProgress(e *env, epochs int, quiet bool) *progress {
@@ -43,8 +48,16 @@ func (p *progress) batch(b train.Batch) error {
 			progressbar.OptionClearOnFinish(),
 		)
 	}
-	p.last = b
-	p.bar.Describe(fmt.Sprintf("epoch %d/%d cost %.4f", b.Epoch, p.epochs, b.Cost))
+	if b.Index == 1 {
+		p.seen, p.correct = 0, 0
+	}
+	p.seen += b.Size
+	p.correct += b.Correct
+	desc := fmt.Sprintf("epoch %d/%d  cost %.4f", b.Epoch, p.epochs, b.Cost)
+	if p.classify {
+		desc += fmt.Sprintf("  accuracy %.2f%%", 100*float64(p.correct)/float64(p.seen))
+	}
+	p.bar.Describe(desc + fmt.Sprintf("  α %.3g", b.LearningRate))
 	return p.bar.Add(1)
 }
 

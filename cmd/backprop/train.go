@@ -360,6 +360,7 @@ func trainWith[T matrix.Float](e *env, f *trainFlags) error {
 		return err
 	}
 	progress := newProgress(e, f.epochs, f.asJSON)
+	progress.classify = trainSet.Labels != nil
 	cfg.OnEpoch = progress.epoch
 	cfg.OnBatch = progress.batch
 	cfg.Warn = trainWarning(e, f)
