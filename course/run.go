@@ -5,9 +5,10 @@ import (
 	"time"
 
 	"github.com/backprop-go/backprop/data"
-	"github.com/backprop-go/backprop/matrix"
 	"github.com/backprop-go/backprop/nn"
+	"github.com/backprop-go/backprop/optim"
 	"github.com/backprop-go/backprop/rand"
+	"github.com/backprop-go/backprop/train"
 )
 
 // Options holds what an experiment needs from outside.
@@ -142,16 +143,7 @@ func runOne(r *Run, sets *dataSets) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	step, err := newUpdater(r.Optimizer, r.LearningRate, net)
-	if err != nil {
-		return nil, err
-	}
-	var costs []float64
-	if r.BatchSize > 0 {
-		costs, err = miniBatches(net, train, r, step)
-	} else {
-		costs, err = fullBatch(net, train, r, step)
-	}
+	costs, err := trainRun(net, train, r)
 	if err != nil {
 		return nil, err
 	}
@@ -185,72 +177,56 @@ func runOne(r *Run, sets *dataSets) (*RunResult, error) {
 	return rr, nil
 }
 
-// fullBatch runs r.Iterations gradient-descent steps on the whole set and
-// returns the cost before each step.
-func fullBatch(net *nn.Network[float64], set *data.Dataset[float64], r *Run, step func() error) ([]float64, error) {
-	// X is the same at every step, so dW[1] reads Xᵀ made once.
-	XT := new(matrix.Dense[float64])
-	XT.Transpose(set.X)
-	net.SetInputTranspose(set.X, XT)
-	defer net.SetInputTranspose(nil, nil)
-	costs := make([]float64, r.Iterations)
-	for i := range costs {
-		if _, err := net.Forward(set.X); err != nil {
-			return nil, err
-		}
-		J, err := net.Cost(set.Y, 0)
-		if err != nil {
-			return nil, err
-		}
-		costs[i] = J
-		if err := net.Backward(set.Y, 0); err != nil {
-			return nil, err
-		}
-		if err := step(); err != nil {
-			return nil, err
-		}
+// trainRun trains net with train.Run as the course's exercise does and
+// returns the cost of every iteration, or of every epoch with
+// mini-batches: the mean over the epoch's examples of the cost before
+// each update, which for a full batch is the lecture's cost at iteration
+// i. The optimizer is the one the course names (gd, momentum, adam), with
+// its default hyperparameters, which are the course's: β = 0.9,
+// β1 = 0.9, β2 = 0.999, ε = 1e-8.
+func trainRun(net *nn.Network[float64], set *data.Dataset[float64], r *Run) ([]float64, error) {
+	method, err := optim.ParseMethod(r.Optimizer)
+	if err != nil {
+		return nil, err
+	}
+	costs := make([]float64, 0, r.Iterations)
+	cfg := train.Config{
+		Epochs:       r.Iterations,
+		BatchSize:    r.BatchSize,
+		Shuffle:      r.BatchSize > 0,
+		LearningRate: r.LearningRate,
+		Optimizer:    optim.Config{Method: method},
+		OnEpoch: func(m train.Metrics) error {
+			costs = append(costs, m.Cost)
+			return nil
+		},
+	}
+	if r.BatchSize > 0 {
+		cfg.Source = &courseBatches{src: rand.NewNumPy(0), seed: r.BatchSeed}
+	}
+	if _, err := train.Run(net, set, nil, cfg); err != nil {
+		return nil, err
 	}
 	return costs, nil
 }
 
-// miniBatches runs r.Iterations epochs of mini-batches drawn as the
-// course's random_mini_batches draws them: before epoch e (counted from
-// 1) the numpy source is reseeded with BatchSeed + e and one permutation
-// of the m examples is cut into consecutive batches, the last one smaller.
-// It returns the mean cost of each epoch, Σ over batches of the batch's
-// cost times its size, divided by m.
-func miniBatches(net *nn.Network[float64], set *data.Dataset[float64], r *Run, step func() error) ([]float64, error) {
-	m := set.Len()
-	src := rand.NewNumPy(0)
-	costs := make([]float64, r.Iterations)
-	var X, Y matrix.Dense[float64]
-	for e := range costs {
-		src.Seed(r.BatchSeed + uint32(e) + 1)
-		perm := src.Perm(m)
-		var total float64
-		for k := 0; k < m; k += r.BatchSize {
-			idx := perm[k:min(k+r.BatchSize, m)]
-			X.GatherCols(set.X, idx)
-			Y.GatherCols(set.Y, idx)
-			if _, err := net.Forward(&X); err != nil {
-				return nil, err
-			}
-			J, err := net.Cost(&Y, 0)
-			if err != nil {
-				return nil, err
-			}
-			total += J * float64(len(idx))
-			if err := net.Backward(&Y, 0); err != nil {
-				return nil, err
-			}
-			if err := step(); err != nil {
-				return nil, err
-			}
-		}
-		costs[e] = total / float64(m)
-	}
-	return costs, nil
+// courseBatches draws each epoch's example order as the course's
+// random_mini_batches does: before epoch e, counted from 1, the numpy
+// source is reseeded with seed + e, then one permutation is drawn.
+type courseBatches struct {
+	src   *rand.NumPy
+	seed  uint32
+	epoch uint32
 }
+
+func (b *courseBatches) Perm(n int) []int {
+	b.epoch++
+	b.src.Seed(b.seed + b.epoch)
+	return b.src.Perm(n)
+}
+
+// Float64 serves dropout masks, which the course's experiments do not use.
+func (b *courseBatches) Float64() float64 { return b.src.Float64() }
 
 // accuracy returns the share of examples whose predicted class equals the
 // label, as a fraction or, when percent is set, in percent.
