@@ -32,12 +32,12 @@ type Figure struct {
 	// Exact requires equality up to 1e-9 absolute; accuracies are ratios
 	// of counts and match exactly when the predictions do.
 	Exact bool
-	// Printed is how the course shows the figure when that differs from
-	// Expected, such as a truncated "90%".
+	// Printed is the course's own rendering of the figure when it differs
+	// from Expected, such as a truncated "90%".
 	Printed string
 	// Tolerance, when positive, is the absolute difference allowed instead
-	// of Digits, for a figure that moves with the last bit of rounding;
-	// Why says what was measured.
+	// of Digits, for a figure that moves with the last bit of rounding.
+	// Why records what was measured.
 	Tolerance float64
 	Why       string
 }
@@ -98,7 +98,7 @@ type Experiment struct {
 	Data        Data
 	Description string
 	// Reproducible is false when the course's figures cannot be rerun
-	// exactly; Note then says why.
+	// exactly, and Note then gives the reason.
 	Reproducible bool
 	Note         string
 	Runs         []Run

@@ -11,7 +11,7 @@ import (
 	"github.com/backprop-go/backprop/train"
 )
 
-// Options holds what an experiment needs from outside.
+// Options are the inputs an experiment takes from its caller.
 type Options struct {
 	// CatDir is the folder holding train_catvnoncat.h5 and
 	// test_catvnoncat.h5.

@@ -111,7 +111,7 @@ func TestRandomNetworksPass(t *testing.T) {
 	}
 }
 
-// dropsDerivative is a test double whose Backward forgets g' in the hidden
+// dropsDerivative is a test double whose Backward omits g' in the hidden
 // layers: dZ[l] = dA[l] instead of dA[l] ⊙ g'(Z[l]).
 type dropsDerivative struct {
 	*nn.Network[float64]

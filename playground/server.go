@@ -10,8 +10,8 @@
 // wasm_exec.js. It reads nothing from the file system and needs no
 // network, so the page works offline.
 //
-// The server listens on the loopback interface unless told otherwise
-// (see Listen). It does not log or print; the command that runs it does.
+// The server listens on the loopback interface unless Listen is given
+// allowRemote. It does not log or print; the command that runs it does.
 package playground
 
 //go:generate sh build.sh
@@ -39,7 +39,7 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// contentTypes gives each served extension its type, so the answer does
+// contentTypes gives each served extension its type, so the response does
 // not depend on the system's MIME tables. WebAssembly.instantiateStreaming
 // requires application/wasm.
 var contentTypes = map[string]string{
@@ -88,7 +88,7 @@ func (a *asset) compressed() []byte {
 
 // Handler returns the handler that serves the embedded page: "/" is
 // index.html, and every other file of assets is served at its name.
-// It answers GET and HEAD only, and 404 for any other path.
+// It serves GET and HEAD only, and responds 404 for any other path.
 func Handler() http.Handler {
 	files := map[string]*asset{}
 	sub, err := fs.Sub(assets, "assets")
@@ -112,7 +112,7 @@ func Handler() http.Handler {
 		return nil
 	})
 	if err != nil {
-		panic(err) // reading an embedded file cannot fail
+		panic(err) // embed.FS reads from the binary, so only a build fault gets here
 	}
 	files["/"] = files["/index.html"]
 	return &handler{files: files}

@@ -265,7 +265,7 @@ func caseModelJSON(t *testing.T, c *testcases.Case) []byte {
 // TestModelTruncationCaseCLI saves the case's network in both forms,
 // checks that predictions survive the round trip bit for bit, then cuts
 // the file at each of the case's lengths: every load fails with status 1,
-// names the file and says it is truncated or corrupt.
+// names the file and reports it as truncated or corrupt.
 func TestModelTruncationCaseCLI(t *testing.T) {
 	c, err := testcases.Get("model-file-integrity-01")
 	if err != nil {

@@ -81,7 +81,7 @@ type figureJSON struct {
 	Match    bool    `json:"match"`
 	Printed  string  `json:"printed,omitempty"`
 	// Tolerance and Why are set for a figure compared with an absolute
-	// tolerance, and say why.
+	// tolerance, with the reason in Why.
 	Tolerance float64 `json:"tolerance,omitempty"`
 	Why       string  `json:"why,omitempty"`
 }

@@ -92,7 +92,7 @@ func writeExamples(w io.Writer, header []string, X, Y *matrix.Dense[float64]) er
 // whether it needs the file of ExportData, saved as DataFile. It
 // trains in float64, as the page does, so the costs it prints agree with
 // the page's. With L1 regularisation, which the command line does not
-// have, the command leaves it out and note says so.
+// have, the command leaves it out and note explains that.
 func (e *Engine) Command(epochs int) (cmd string, needsFile bool, note string) {
 	s := e.settings
 	set, _ := lookupSet(s.Data)
