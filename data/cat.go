@@ -29,7 +29,8 @@ const (
 //
 // computed in float64 and then converted to T. Y is (1, m) with 1 for cat
 // and 0 for non-cat, Labels holds the same 0/1 values, Classes is 2 and
-// ClassNames comes from list_classes ("non-cat", "cat").
+// ClassNames comes from list_classes ("non-cat", "cat"). XBytes holds the
+// pixels as stored, one image per row, with scale 1/255.
 //
 // LoadCatVNonCat returns an error that names the path if a file is
 // missing, is not a readable HDF5 file (see HDF5File), lacks a dataset, or
@@ -127,6 +128,7 @@ func loadCatFile[T matrix.Float](path, prefix string) (*Dataset[T], error) {
 		Labels:     labels,
 		Classes:    2,
 		ClassNames: names,
+		XBytes:     matrix.NewBytes(m, nx, pixels, 1.0/255),
 	}
 	if err := d.Validate(); err != nil {
 		return nil, fmt.Errorf("%w (in %s)", err, path)

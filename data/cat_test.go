@@ -43,6 +43,12 @@ func TestLoadCatVNonCatSmall(t *testing.T) {
 		if r, cols := c.d.X.Dims(); r != 18 || cols != m {
 			t.Fatalf("%d: X is (%d, %d), want (18, %d)", i, r, cols, m)
 		}
+		if c.d.XBytes == nil {
+			t.Fatalf("%d: XBytes is nil", i)
+		}
+		if r, cols := c.d.XBytes.Dims(); r != m || cols != 18 || c.d.XBytes.Scale() != 1.0/255 {
+			t.Fatalf("%d: XBytes is (%d, %d) with scale %v, want (%d, 18) with 1/255", i, r, cols, c.d.XBytes.Scale(), m)
+		}
 		for j := range m {
 			for r := range 2 {
 				for col := range 3 {
@@ -51,6 +57,9 @@ func TestLoadCatVNonCatSmall(t *testing.T) {
 						want := float64(100*j+10*(3*r+col)+ch) / 255
 						if got := c.d.X.At(k, j); got != want {
 							t.Errorf("%d: X[%d, %d] (image %d, row %d, column %d, channel %d) = %v, want %v", i, k, j, j, r, col, ch, got, want)
+						}
+						if got, want := c.d.XBytes.RawData()[j*18+k], 100*j+10*(3*r+col)+ch; int(got) != want {
+							t.Errorf("%d: XBytes[%d, %d] = %d, want %d", i, j, k, got, want)
 						}
 					}
 				}

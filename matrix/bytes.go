@@ -52,6 +52,33 @@ func (b *Bytes) At(i, j int) float64 {
 	return b.scale * float64(b.data[i*b.cols+j])
 }
 
+// Transpose returns Bᵀ with the same scale, (c, r), in new memory.
+func (b *Bytes) Transpose() *Bytes {
+	t := make([]uint8, len(b.data))
+	kernel.Transpose(t, b.data, b.rows, b.cols)
+	return &Bytes{rows: b.cols, cols: b.rows, data: t, scale: b.scale}
+}
+
+// MulBytes sets m = a·(s·B), where b is s·B, for an (r, k) a and a (k, c)
+// b. The bytes are converted as they are read, so the product reads a
+// quarter of the memory that float32 values of b would take and an
+// eighth of float64; the scale s multiplies the sums, so the results
+// equal those of a·X with X = s·B stored as T up to rounding. MulBytes
+// panics on mismatched shapes.
+func (m *Dense[T]) MulBytes(a *Dense[T], b *Bytes) {
+	if a.cols != b.rows {
+		panic(ErrShape)
+	}
+	if overlaps(m, a) {
+		panic(ErrAlias)
+	}
+	m.Resize(a.rows, b.cols)
+	if m.Len() == 0 {
+		return
+	}
+	kernel.GemmBytes(a.rows, b.cols, a.cols, T(b.scale), a.RawData(), max(a.cols, 1), b.data, max(b.cols, 1), 0, m.RawData(), m.cols)
+}
+
 // EqualBytesTrans reports whether x, (n, m), equals the transpose of s·B,
 // (m, n), up to the rounding of T: every element x[i, j] within one unit in
 // the last place of s·B[j, i]. A matrix made from bytes by T(v·s) or

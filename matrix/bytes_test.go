@@ -138,6 +138,48 @@ func maxRelDiff[T Float](a, b *Dense[T]) float64 {
 	return diff / size
 }
 
+func TestMulBytes64(t *testing.T) { testMulBytes[float64](t, 1e-14) }
+func TestMulBytes32(t *testing.T) { testMulBytes[float32](t, 1e-5) }
+
+// testMulBytes checks MulBytes against Mul on the same inputs stored as
+// T, in both layouts of the inputs that training uses: W·X with X, (n, m),
+// in bytes, and dZ·Xᵀ with Xᵀ, (m, n), in bytes.
+func testMulBytes[T Float](t *testing.T, tol float64) {
+	rnd := rand.New(rand.NewPCG(7, 8))
+	for i, c := range []struct{ k, n, m int }{
+		{1, 1, 1}, {3, 5, 2}, {20, 12288, 209}, {7, 784, 33}, {0, 4, 3}, {2, 0, 3},
+	} {
+		BT, X := randomBytes[T](rnd, c.m, c.n) // BT is (m, n), X = (s·BT)ᵀ
+		B := BT.Transpose()
+		if r, cols := B.Dims(); r != c.n || cols != c.m || B.Scale() != BT.Scale() {
+			t.Fatalf("case %d: Transpose gives (%d, %d) with scale %v, want (%d, %d) with %v", i, r, cols, B.Scale(), c.n, c.m, BT.Scale())
+		}
+		var XT Dense[T]
+		XT.Transpose(X)
+		if !EqualBytesTrans(&XT, B) {
+			t.Fatalf("case %d: Transpose of the bytes does not equal X", i)
+		}
+		W := New[T](c.k, c.n, nil)
+		dZ := New[T](c.k, c.m, nil)
+		for _, d := range []*Dense[T]{W, dZ} {
+			for j := range d.RawData() {
+				d.RawData()[j] = T(2*rnd.Float64() - 1)
+			}
+		}
+		var got, want Dense[T]
+		got.MulBytes(W, B)
+		want.Mul(W, X)
+		if d := maxRelDiff(&got, &want); d > tol {
+			t.Errorf("case %d: W·(s·B) differs from W·X by %g relative", i, d)
+		}
+		got.MulBytes(dZ, BT)
+		want.MulTrans(dZ, false, X, true)
+		if d := maxRelDiff(&got, &want); d > tol {
+			t.Errorf("case %d: dZ·(s·Bᵀ) differs from dZ·Xᵀ by %g relative", i, d)
+		}
+	}
+}
+
 func TestAffineGradBytesAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
@@ -163,6 +205,7 @@ func TestBytesPanics(t *testing.T) {
 		{"NewBytes length", func() { NewBytes(2, 3, make([]uint8, 5), 1) }, ErrDataLength},
 		{"NewBytes scale", func() { NewBytes(1, 1, make([]uint8, 1), math.Inf(1)) }, ErrScale},
 		{"At", func() { B.At(2, 0) }, ErrIndex},
+		{"MulBytes shape", func() { new(Dense[float64]).MulBytes(New[float64](1, 3, nil), B) }, ErrShape},
 		{"AffineGradBytes shape", func() {
 			new(Dense[float64]).AffineGradBytes(New[float64](1, 2, nil), B, 1, 4, func(*BytesBlock[float64]) {})
 		}, ErrShape},

@@ -103,7 +103,12 @@ func (net *Network[T]) forward(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*m
 		Z, A := net.Z[l], net.A[l]
 		// Z[l] = W[l]·A[l−1] + b[l] and A[l] = g[l](Z[l]), then the
 		// dropout mask.
-		Z.Mul(net.W[l], net.A[l-1])
+		if l == 1 && net.xB != nil && net.xBFor == net.A[0] {
+			// The same product with X read as bytes.
+			Z.MulBytes(net.W[l], net.xB)
+		} else {
+			Z.Mul(net.W[l], net.A[l-1])
+		}
 		if l < len(masks) && masks[l] != nil {
 			G := net.G[l]
 			activateBias(net.Act[l], net.LeakySlope, G, Z, net.B[l])

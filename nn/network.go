@@ -42,6 +42,10 @@ type Network[T matrix.Float] struct {
 
 	// xT is Xᵀ of the input xTFor, given by SetInputTranspose.
 	xT, xTFor *matrix.Dense[T]
+	// xB and xBT hold the input xBFor as bytes, X = s·B, in its layout
+	// and transposed, given by SetInputBytes.
+	xB, xBT *matrix.Bytes
+	xBFor   *matrix.Dense[T]
 }
 
 // New returns a network with layer sizes n[0] … n[L] = sizes, activations

@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -264,4 +265,102 @@ func TestSetInputTranspose(t *testing.T) {
 			t.Errorf("λ = %v: the Xᵀ of another X was used", l2)
 		}
 	}
+}
+
+// TestSetInputBytes checks that an input given as bytes gives the caches
+// and gradients of the same input in floats up to rounding, is ignored
+// for another X, and is refused in the wrong shape.
+func TestSetInputBytes(t *testing.T) {
+	const n0, m = 40, 9
+	net, err := nn.New[float64]([]int{n0, 5, 3}, []nn.Activation{nn.ReLU, nn.Softmax}, nn.CCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := rand.New(6)
+	if err := net.Init(nn.He, 0, src); err != nil {
+		t.Fatal(err)
+	}
+	// BT holds the m examples as rows, as image files store them.
+	raw := make([]uint8, m*n0)
+	for i := range raw {
+		raw[i] = uint8(src.Intn(256))
+	}
+	BT := matrix.NewBytes(m, n0, raw, 1.0/255)
+	B := BT.Transpose()
+	X := matrix.New[float64](n0, m, nil)
+	for i := 0; i < n0; i++ {
+		for j := 0; j < m; j++ {
+			X.Set(i, j, float64(raw[j*n0+i])/255)
+		}
+	}
+	Y := oneHot(3, []int{0, 1, 2, 0, 1, 2, 0, 1, 2})
+	pass := func() (Z1, A2, dW1 *matrix.Dense[float64]) {
+		t.Helper()
+		if _, err := net.Forward(X); err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Backward(Y, 0.2); err != nil {
+			t.Fatal(err)
+		}
+		return net.Z[1].Clone(), net.A[2].Clone(), net.DW[1].Clone()
+	}
+	wantZ, wantA, wantDW := pass()
+	net.SetInputBytes(X, B, BT)
+	gotZ, gotA, gotDW := pass()
+	for _, c := range []struct {
+		name      string
+		got, want *matrix.Dense[float64]
+	}{{"Z[1]", gotZ, wantZ}, {"A[2]", gotA, wantA}, {"dW[1]", gotDW, wantDW}} {
+		if d := maxRelDiff(c.got, c.want); d > 1e-13 {
+			t.Errorf("%s from bytes differs by %g relative:\n%v\nwant\n%v", c.name, d, c.got, c.want)
+		}
+	}
+	if matrix.Equal(gotZ, wantZ) && matrix.Equal(gotDW, wantDW) {
+		t.Logf("the bytes gave the same Z[1] and dW[1] bit for bit")
+	}
+
+	// Another X of the same shape must not use the bytes.
+	X2 := randomMatrix(src, n0, m)
+	if _, err := net.Forward(X2); err != nil {
+		t.Fatal(err)
+	}
+	Z2 := net.Z[1].Clone()
+	net.SetInputBytes(nil, nil, nil)
+	if _, err := net.Forward(X2); err != nil {
+		t.Fatal(err)
+	}
+	if !matrix.Equal(Z2, net.Z[1]) {
+		t.Errorf("the bytes of another X were used")
+	}
+
+	for _, c := range []struct {
+		name  string
+		B, BT *matrix.Bytes
+	}{{"B transposed", BT, BT}, {"BT not transposed", B, B}} {
+		func() {
+			defer func() {
+				if r := recover(); r != matrix.ErrShape {
+					t.Errorf("%s: panic %v, want %q", c.name, r, matrix.ErrShape)
+				}
+			}()
+			net.SetInputBytes(X, c.B, c.BT)
+		}()
+	}
+}
+
+// maxRelDiff returns max |a − b| over the elements, divided by max |b|.
+func maxRelDiff(a, b *matrix.Dense[float64]) float64 {
+	if ar, ac := a.Dims(); ar != b.Rows() || ac != b.Cols() {
+		return math.Inf(1)
+	}
+	var diff, size float64
+	for i, x := range a.RawData() {
+		y := b.RawData()[i]
+		diff = math.Max(diff, math.Abs(x-y))
+		size = math.Max(size, math.Abs(y))
+	}
+	if size == 0 {
+		return diff
+	}
+	return diff / size
 }

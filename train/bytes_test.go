@@ -44,7 +44,16 @@ func byteSet[T matrix.Float](t *testing.T, n, m, k int) *data.Dataset[T] {
 	return ds
 }
 
+// allowSmallBytesStep lets the byte step run on inputs of any size until
+// the test ends.
+func allowSmallBytesStep(t *testing.T) {
+	old := bytesStepMinBytes
+	bytesStepMinBytes = 0
+	t.Cleanup(func() { bytesStepMinBytes = old })
+}
+
 func TestBytesStep(t *testing.T) {
+	allowSmallBytesStep(t)
 	t.Run("float32", func(t *testing.T) { testBytesStep[float32](t, 1e-4) })
 	t.Run("float64", func(t *testing.T) { testBytesStep[float64](t, 1e-11) })
 }
@@ -126,6 +135,7 @@ func relDiff[T matrix.Float](a, b *matrix.Dense[T]) float64 {
 }
 
 func TestBytesStepCaches(t *testing.T) {
+	allowSmallBytesStep(t)
 	// After a byte step the network holds what Forward, Cost and Backward
 	// leave: the same Z[1], A[1], dZ[1], dW[1] and db[1] up to rounding.
 	ds := byteSet[float64](t, 30, 80, 3)
@@ -179,6 +189,7 @@ func TestBytesStepCaches(t *testing.T) {
 }
 
 func TestBytesStepNotTaken(t *testing.T) {
+	allowSmallBytesStep(t)
 	ds := byteSet[float32](t, 30, 50, 2)
 	newNet := func(sizes []int, acts []nn.Activation) *nn.Network[float32] {
 		net, err := nn.New[float32](sizes, acts, nn.BCE)
@@ -205,6 +216,66 @@ func TestBytesStepNotTaken(t *testing.T) {
 		}
 		if lp.bytes != nil {
 			t.Errorf("case %d: byte step taken", i)
+		}
+	}
+}
+
+// TestBytesProducts trains networks on inputs also given as bytes. Below
+// bytesStepMinBytes the plain passes read the bytes for the products with
+// X, and the costs and weights must match training without the bytes.
+// Bytes that no longer equal X must be left alone, giving bit for bit the
+// results without them.
+func TestBytesProducts(t *testing.T) {
+	ds := byteSet[float64](t, 50, 120, 3)
+	stale := *ds
+	stale.X = ds.X.Clone()
+	stale.X.Set(3, 7, stale.X.At(3, 7)+0.01)
+	for i, c := range []struct {
+		sizes []int
+		acts  []nn.Activation
+	}{
+		{[]int{50, 3}, []nn.Activation{nn.Softmax}},
+		{[]int{50, 8, 3}, []nn.Activation{nn.ReLU, nn.Softmax}},
+		{[]int{50, 8, 6, 3}, []nn.Activation{nn.Tanh, nn.ReLU, nn.Softmax}},
+	} {
+		run := func(d data.Dataset[float64]) (*nn.Network[float64], *Result) {
+			net, err := nn.New[float64](c.sizes, c.acts, nn.CCE)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := net.Init(nn.He, 0, rand.New(5)); err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(net, &d, nil, Config{Epochs: 30, LearningRate: 0.1, Lambda: 0.2})
+			if err != nil {
+				t.Fatalf("case %d: %v", i, err)
+			}
+			return net, res
+		}
+		plainSet := *ds
+		plainSet.XBytes = nil
+		plainNet, plain := run(plainSet)
+		bytesNet, bytes := run(*ds)
+		for e := range plain.History {
+			p, b := plain.History[e].Cost, bytes.History[e].Cost
+			if math.Abs(p-b) > 1e-12*math.Abs(p) {
+				t.Errorf("case %d: epoch %d cost %v with bytes, %v without", i, e+1, b, p)
+			}
+		}
+		for l, p := range plainNet.Params() {
+			if d := relDiff(bytesNet.Params()[l], p); d > 1e-12 {
+				t.Errorf("case %d: %s differs by %g relative", i, plainNet.ParamNames()[l], d)
+			}
+		}
+
+		stalePlain := stale
+		stalePlain.XBytes = nil
+		wantNet, _ := run(stalePlain)
+		gotNet, _ := run(stale)
+		for l, p := range wantNet.Params() {
+			if !matrix.Equal(gotNet.Params()[l], p) {
+				t.Errorf("case %d: with stale bytes, %s differs from training without them", i, wantNet.ParamNames()[l])
+			}
 		}
 	}
 }

@@ -42,12 +42,15 @@ import (
 // the training inputs, n_x·m values made once per run, from which each
 // batch gathers whole examples.
 //
-// Full-batch training of a network of one layer with a matched output and
-// loss (sigmoid with bce, softmax with cce, linear with mse) reads
-// trainSet.XBytes instead of X when it is set and still equals X, which
-// Run checks once: each step then reads the bytes once, computing the
-// forward pass, the cost and the gradients block by block of examples.
-// The results equal those of the plain passes up to rounding.
+// Full-batch training reads trainSet.XBytes instead of X when it is set
+// and still equals X, which Run checks once. For a network of one layer
+// with a matched output and loss (sigmoid with bce, softmax with cce,
+// linear with mse) and inputs larger than the caches hold, each step reads
+// the bytes once, computing the forward pass, the cost and the gradients
+// block by block of examples. Otherwise the two products with X,
+// Z[1] = W[1]·X and dW[1] = (1/m)·dZ[1]·Xᵀ, read the bytes (see
+// nn.Network.SetInputBytes). The results equal those of the plain passes
+// up to rounding.
 func Run[T matrix.Float](net *nn.Network[T], trainSet, validSet *data.Dataset[T], cfg Config) (*Result, error) {
 	lp, err := newLoop(net, trainSet, validSet, cfg)
 	if err != nil {
@@ -145,10 +148,18 @@ func newLoop[T matrix.Float](net *nn.Network[T], trainSet, validSet *data.Datase
 	lp.full = lp.batchSize == m
 	lp.shuffle = cfg.Shuffle && !lp.full
 	if lp.full {
-		lp.bytes = newBytesStep(net, trainSet)
-		if lp.bytes == nil {
-			// Every step's dW[1] reads Xᵀ, made once, instead of transposing
-			// X anew; finish removes it from the network.
+		if x := trainSet.XBytes; x != nil && len(x.RawData()) >= bytesStepMinBytes {
+			lp.bytes = newBytesStep(net, trainSet)
+		}
+		switch {
+		case lp.bytes != nil:
+		case trainSet.XBytes != nil && matrix.EqualBytesTrans(trainSet.X, trainSet.XBytes):
+			// Every step's Z[1] and dW[1] read the inputs as bytes, in
+			// both layouts; finish removes them from the network.
+			net.SetInputBytes(trainSet.X, trainSet.XBytes.Transpose(), trainSet.XBytes)
+		default:
+			// Every step's dW[1] reads Xᵀ, made once, instead of
+			// transposing X anew; finish removes it from the network.
 			net.SetInputTranspose(trainSet.X, lp.examples())
 		}
 	}
@@ -204,6 +215,7 @@ var errEarlyStop = errors.New("train: early stop")
 // promises it, and builds the Result.
 func (lp *loop[T]) finish(err error) (*Result, error) {
 	lp.net.SetInputTranspose(nil, nil)
+	lp.net.SetInputBytes(nil, nil, nil)
 	res := &Result{
 		Epochs:        lp.epoch,
 		Iterations:    lp.iteration,

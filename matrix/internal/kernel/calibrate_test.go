@@ -33,7 +33,7 @@ func calibrate[T Float](t *testing.T, g *gemmImpl[T]) {
 		b := make([]T, n*n)
 		c := make([]T, n*n)
 		run := func(w int) func() {
-			return func() { g.gemmSplit(w, false, false, n, n, n, 1, a, n, b, n, 0, c, n) }
+			return func() { g.gemmSplit(w, false, false, n, n, n, 1, a, n, b, nil, n, 0, c, n) }
 		}
 		t1, t2 := fastest(run(1), run(2))
 		t.Logf("n=%4d m·n·k=%9d  1 goroutine %10v  2 goroutines %10v  speedup %.2f", n, n*n*n, t1, t2, float64(t1)/float64(t2))

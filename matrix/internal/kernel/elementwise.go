@@ -190,7 +190,7 @@ func gatherRowsTransGo[T Float](dst, src []T, n int, idx []int, k0 int) {
 // a time, tile by tile down the columns of src, so that every line of dst
 // is complete before it leaves the cache and src is read in runs of
 // whole lines.
-func Transpose[T Float](dst, src []T, r, c int) {
+func Transpose[T Float | uint8](dst, src []T, r, c int) {
 	const transposeCols, tile = 64, 16
 	dst, src = dst[:r*c], src[:r*c]
 	for j0 := 0; j0 < c; j0 += transposeCols {

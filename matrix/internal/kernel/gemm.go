@@ -29,11 +29,33 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 	}
 }
 
-// gemm32 and gemm64 are the kernels Gemm dispatches to; an architecture
-// with assembly kernels replaces them at init.
+// GemmBytes computes
+//
+//	C = alpha·A·B + beta·C
+//
+// where A is m×k, B is a k×n matrix of unsigned bytes, each read as the
+// exact value 0 … 255, and C is m×n, all row-major. With alpha = s, it
+// multiplies A by the matrix s·B without B ever being stored as floats: a
+// quarter or an eighth of the bytes to read. When beta is zero, C is
+// written without being read. GemmBytes equals GemmRef on B converted to
+// T, up to rounding.
+func GemmBytes[T Float](m, n, k int, alpha T, a []T, lda int, b []uint8, ldb int, beta T, c []T, ldc int) {
+	switch a := any(a).(type) {
+	case []float32:
+		gemmBytes32(m, n, k, float32(alpha), a, lda, b, ldb, float32(beta), any(c).([]float32), ldc)
+	case []float64:
+		gemmBytes64(m, n, k, float64(alpha), a, lda, b, ldb, float64(beta), any(c).([]float64), ldc)
+	}
+}
+
+// gemm32, gemm64, gemmBytes32 and gemmBytes64 are the kernels Gemm and
+// GemmBytes dispatch to; an architecture with assembly kernels replaces
+// them at init.
 var (
-	gemm32 = gemmGo[float32]
-	gemm64 = gemmGo[float64]
+	gemm32      = gemmGo[float32]
+	gemm64      = gemmGo[float64]
+	gemmBytes32 = goGemm32.gemmBytes
+	gemmBytes64 = goGemm64.gemmBytes
 )
 
 // GemmRef is the plain triple loop that every GEMM kernel must equal up to

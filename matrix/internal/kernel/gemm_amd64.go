@@ -35,12 +35,14 @@ var (
 	avx512Gemm32 = &gemmImpl[float32]{
 		name: "avx512", mr: 12, nr: 32, kc: avx512KC32, mc: avx512MC32, nc: avx512NC32,
 		kernel: kernelAVX512F32, partialN: true, kernelStrided: kernelAVX512F32Strided,
+		kernelBytes:   kernelAVX512F32Bytes,
 		packTranspose: packTransposeAVX512F32Slices,
 		dotRows:       dotRowsAVX512F32Slices, axpyRows: axpyRowsAVX512F32Slices,
 	}
 	avx512Gemm64 = &gemmImpl[float64]{
 		name: "avx512", mr: 12, nr: 16, kc: avx512KC64, mc: avx512MC64, nc: avx512NC64,
 		kernel: kernelAVX512F64, partialN: true, kernelStrided: kernelAVX512F64Strided,
+		kernelBytes:   kernelAVX512F64Bytes,
 		packTranspose: packTransposeAVX512F64Slices,
 		dotRows:       dotRowsAVX512F64Slices, axpyRows: axpyRowsAVX512F64Slices,
 	}
@@ -78,6 +80,8 @@ func init() {
 	best64 := gemmImpls64[len(gemmImpls64)-1]
 	gemm32 = best32.gemm
 	gemm64 = best64.gemm
+	gemmBytes32 = best32.gemmBytes
+	gemmBytes64 = best64.gemmBytes
 }
 
 // The wrappers below check that the slices cover what the assembly reads
@@ -109,6 +113,20 @@ func kernelAVX512F64Strided(kc int, a, b, c []float64, ldb, ldc int, alpha, beta
 	_ = b[(kc-1)*ldb+nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
 	gemmAVX512F64Strided[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb)
+}
+
+func kernelAVX512F32Bytes(kc int, a []float32, b []uint8, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int) {
+	_ = a[12*kc-1]
+	_ = b[(kc-1)*ldb+nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
+	gemmAVX512F32Bytes[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb)
+}
+
+func kernelAVX512F64Bytes(kc int, a []float64, b []uint8, c []float64, ldb, ldc int, alpha, beta float64, mr, nr int) {
+	_ = a[12*kc-1]
+	_ = b[(kc-1)*ldb+nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
+	gemmAVX512F64Bytes[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb)
 }
 
 func kernelAVX2F32(kc int, a, b, c []float32, ldc int, alpha, beta float32, mr, nr int) {

@@ -44,6 +44,10 @@ type gemmImpl[T Float] struct {
 	// (p, j) of the micro-panel is b[p·ldb + j], and only the nr' columns
 	// are read. It handles 1 ≤ nr' ≤ nr.
 	kernelStrided func(kc int, a, b, c []T, ldb, ldc int, alpha, beta T, mr, nr int)
+	// kernelBytes, if not nil, is kernelStrided reading B as unsigned
+	// bytes, each converted exactly to T. Without it, products with B in
+	// bytes pack B, converting it.
+	kernelBytes func(kc int, a []T, b []uint8, c []T, ldb, ldc int, alpha, beta T, mr, nr int)
 
 	// packTranspose packs a panel from rows of the source; see the
 	// portable packTranspose. Nil means the portable one.
@@ -130,6 +134,20 @@ func (g *gemmImpl[T]) gemm(transA, transB bool, m, n, k int, alpha T, a []T, lda
 	}
 }
 
+// gemmBytes computes C = alpha·A·B + beta·C with the contract of
+// GemmBytes.
+func (g *gemmImpl[T]) gemmBytes(m, n, k int, alpha T, a []T, lda int, b []uint8, ldb int, beta T, c []T, ldc int) {
+	switch {
+	case m == 0 || n == 0:
+		return
+	case k == 0:
+		scaleC(m, n, alpha, beta, c, ldc)
+	default:
+		w := workerCount(m*n*k, parallelMinFlops)
+		g.gemmSplit(w, false, false, m, n, k, alpha, a, lda, nil, b, ldb, beta, c, ldc)
+	}
+}
+
 // scaleC sets C = alpha·0 + beta·C, the result of a product with k = 0.
 // alpha·0 is kept so that an infinite or NaN alpha gives NaN, as GemmRef
 // does.
@@ -150,8 +168,9 @@ func scaleC[T Float](m, n int, alpha, beta T, c []T, ldc int) {
 }
 
 // gemmBlocked runs the blocked algorithm on one goroutine with the working
-// memory s. m, n and k are at least 1.
-func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, s *gemmScratch[T]) {
+// memory s. m, n and k are at least 1. When bb is not nil, B is bb, a
+// matrix of bytes, b is not used and transB is false.
+func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, bb []uint8, ldb int, beta T, c []T, ldc int, s *gemmScratch[T]) {
 	// Blocks of equal size waste less than full blocks and a small
 	// remainder: k = 784 in blocks of at most 256 runs as 4 blocks of 196,
 	// not 3 of 256 and one of 16.
@@ -162,6 +181,12 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 	// With few rows, each element of B serves few multiply–adds, and
 	// reading B where it lies costs less than copying it first.
 	direct := g.kernelStrided != nil && !transB && m <= directBMaxRows
+	// Bytes are read in place by a kernel that converts them, or packed
+	// with the conversion.
+	directBytes := bb != nil && g.kernelBytes != nil
+	if bb != nil {
+		direct = false
+	}
 	for jc := 0; jc < n; jc += ncMax {
 		nc := min(ncMax, n-jc)
 		for pc := 0; pc < k; pc += kcMax {
@@ -173,15 +198,21 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 				betaBlock = 1
 			}
 			bBlock, bStride := s.b, 0
-			if direct {
+			var bBytes []uint8
+			switch {
+			case directBytes:
+				bBytes, bStride = bb[pc*ldb+jc:], ldb
+			case bb != nil:
+				packRowsBytes(s.b, kc, nc, g.nr, bb[pc*ldb+jc:], ldb)
+			case direct:
 				bBlock, bStride = b[pc*ldb+jc:], ldb
-			} else {
+			default:
 				g.packB(transB, kc, nc, b, ldb, pc, jc, s.b)
 			}
 			for ic := 0; ic < m; ic += mcMax {
 				mc := min(mcMax, m-ic)
 				g.packA(transA, mc, kc, a, lda, ic, pc, s.a)
-				g.macroKernel(mc, nc, kc, alpha, s.a, bBlock, bStride, betaBlock, c[ic*ldc+jc:], ldc, s.tile)
+				g.macroKernel(mc, nc, kc, alpha, s.a, bBlock, bBytes, bStride, betaBlock, c[ic*ldc+jc:], ldc, s.tile)
 			}
 		}
 	}
@@ -189,11 +220,19 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 
 // macroKernel multiplies a packed mc×kc block of A by a kc×nc block of B
 // into the mc×nc block of C at the start of c. B is packed when ldb is 0,
-// and otherwise read in place with row stride ldb.
-func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, ldb int, beta T, c []T, ldc int, tile []T) {
+// and otherwise read in place with row stride ldb: from bb, in bytes, when
+// bb is not nil, else from bp.
+func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint8, ldb int, beta T, c []T, ldc int, tile []T) {
 	mr, nr := g.mr, g.nr
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
+		if bb != nil {
+			for ir := 0; ir < mc; ir += mr {
+				mrr := min(mr, mc-ir)
+				g.kernelBytes(kc, ap[ir*kc:(ir+mr)*kc], bb[jr:], c[ir*ldc+jr:], ldb, ldc, alpha, beta, mrr, nrr)
+			}
+			continue
+		}
 		if ldb != 0 {
 			for ir := 0; ir < mc; ir += mr {
 				mrr := min(mr, mc-ir)

@@ -148,6 +148,46 @@ func gemmAVX512F32StridedM11(kc int, a, b, c *float32, ldc int, alpha, beta floa
 //go:noescape
 func gemmAVX512F32StridedM12(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
 
+// gemmAVX512F32Bytes holds the AVX512 micro-kernels for 12×32 tiles of float32, from
+// B read in place as bytes with a row stride, indexed by the number of rows of C they write.
+var gemmAVX512F32Bytes = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int){nil, gemmAVX512F32BytesM1, gemmAVX512F32BytesM2, gemmAVX512F32BytesM3, gemmAVX512F32BytesM4, gemmAVX512F32BytesM5, gemmAVX512F32BytesM6, gemmAVX512F32BytesM7, gemmAVX512F32BytesM8, gemmAVX512F32BytesM9, gemmAVX512F32BytesM10, gemmAVX512F32BytesM11, gemmAVX512F32BytesM12}
+
+//go:noescape
+func gemmAVX512F32BytesM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM7(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM8(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM9(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM10(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM11(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F32BytesM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+
 // dotRowsAVX512F32 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //
 //go:noescape
@@ -237,6 +277,46 @@ func gemmAVX512F64StridedM11(kc int, a, b, c *float64, ldc int, alpha, beta floa
 
 //go:noescape
 func gemmAVX512F64StridedM12(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+// gemmAVX512F64Bytes holds the AVX512 micro-kernels for 12×16 tiles of float64, from
+// B read in place as bytes with a row stride, indexed by the number of rows of C they write.
+var gemmAVX512F64Bytes = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int){nil, gemmAVX512F64BytesM1, gemmAVX512F64BytesM2, gemmAVX512F64BytesM3, gemmAVX512F64BytesM4, gemmAVX512F64BytesM5, gemmAVX512F64BytesM6, gemmAVX512F64BytesM7, gemmAVX512F64BytesM8, gemmAVX512F64BytesM9, gemmAVX512F64BytesM10, gemmAVX512F64BytesM11, gemmAVX512F64BytesM12}
+
+//go:noescape
+func gemmAVX512F64BytesM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM7(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM8(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM9(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM10(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM11(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+//go:noescape
+func gemmAVX512F64BytesM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
 
 // dotRowsAVX512F64 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //

@@ -142,3 +142,17 @@ func packTranspose[T Float](panel []T, steps, w, cnt int, src []T, ld int) {
 		}
 	}
 }
+
+// packRowsBytes is packRows for a source of unsigned bytes, converting
+// each to T, which is exact.
+func packRowsBytes[T Float](dst []T, steps, cnt, w int, src []uint8, ld int) {
+	for p := 0; p < steps; p++ {
+		row := src[p*ld : p*ld+cnt]
+		for j, v := range row {
+			dst[j/w*w*steps+p*w+j%w] = T(v)
+		}
+		for j := cnt; j < roundUp(cnt, w); j++ {
+			dst[j/w*w*steps+p*w+j%w] = 0
+		}
+	}
+}

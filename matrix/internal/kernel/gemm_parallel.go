@@ -42,7 +42,7 @@ func workerCount(size, min int) int {
 // gemmParallel runs the blocked GEMM on as many goroutines as the size of
 // the product warrants.
 func (g *gemmImpl[T]) gemmParallel(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	g.gemmSplit(workerCount(m*n*k, parallelMinFlops), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	g.gemmSplit(workerCount(m*n*k, parallelMinFlops), transA, transB, m, n, k, alpha, a, lda, b, nil, ldb, beta, c, ldc)
 }
 
 // The split dimensions of a blocked GEMM.
@@ -58,8 +58,8 @@ const (
 // products are summed into C at the end. Otherwise it splits C into
 // blocks of whole micro-tiles along whichever of m and n has more of
 // them, and each goroutine packs its own copy of the operand the blocks
-// share.
-func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+// share. B is bb, in bytes, when bb is not nil; see gemmBlocked.
+func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, bb []uint8, ldb int, beta T, c []T, ldc int) {
 	tilesM := (m + g.mr - 1) / g.mr
 	tilesN := (n + g.nr - 1) / g.nr
 	mode := splitN
@@ -76,7 +76,7 @@ func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T
 
 	if w <= 1 {
 		s := g.getScratch()
-		g.gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s)
+		g.gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, bb, ldb, beta, c, ldc, s)
 		g.putScratch(s)
 		return
 	}
@@ -85,7 +85,7 @@ func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T
 	bj := &j.blocked
 	*bj = blockedJob[T]{
 		g: g, transA: transA, transB: transB, m: m, n: n, k: k,
-		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+		alpha: alpha, a: a, lda: lda, b: b, bb: bb, ldb: ldb, beta: beta, c: c, ldc: ldc,
 		mode: mode,
 	}
 	var nparts int
@@ -154,6 +154,7 @@ type blockedJob[T Float] struct {
 	m, n, k        int
 	alpha, beta    T
 	a, b, c        []T
+	bb             []uint8 // B in bytes, when not nil
 	lda, ldb, ldc  int
 	mode           int
 	step           int
@@ -163,7 +164,7 @@ type blockedJob[T Float] struct {
 }
 
 func (j *blockedJob[T]) runPart(part int) {
-	a, b, c := j.a, j.b, j.c
+	a, b, bb, c := j.a, j.b, j.bb, j.c
 	m, n, k := j.m, j.n, j.k
 	beta, ldc := j.beta, j.ldc
 	switch j.mode {
@@ -179,9 +180,12 @@ func (j *blockedJob[T]) runPart(part int) {
 	case splitN:
 		j0 := part * j.step
 		n = min(j.step, n-j0)
-		if j.transB {
+		switch {
+		case bb != nil:
+			bb = bb[j0:]
+		case j.transB:
 			b = b[j0*j.ldb:]
-		} else {
+		default:
 			b = b[j0:]
 		}
 		c = c[j0:]
@@ -193,9 +197,12 @@ func (j *blockedJob[T]) runPart(part int) {
 		} else {
 			a = a[p0:]
 		}
-		if j.transB {
+		switch {
+		case bb != nil:
+			bb = bb[p0*j.ldb:]
+		case j.transB:
 			b = b[p0:]
-		} else {
+		default:
 			b = b[p0*j.ldb:]
 		}
 		if part > 0 {
@@ -203,7 +210,7 @@ func (j *blockedJob[T]) runPart(part int) {
 		}
 	}
 	s := j.g.getScratch()
-	j.g.gemmBlocked(j.transA, j.transB, m, n, k, j.alpha, a, j.lda, b, j.ldb, beta, c, ldc, s)
+	j.g.gemmBlocked(j.transA, j.transB, m, n, k, j.alpha, a, j.lda, b, bb, j.ldb, beta, c, ldc, s)
 	j.g.putScratch(s)
 }
 

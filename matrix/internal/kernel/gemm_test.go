@@ -254,7 +254,7 @@ func splitGemm[T Float](g *gemmImpl[T]) gemmFunc[T] {
 		case n == 1:
 			g.gemvCol(w, transA, transB, m, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		default:
-			g.gemmSplit(w, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			g.gemmSplit(w, transA, transB, m, n, k, alpha, a, lda, b, nil, ldb, beta, c, ldc)
 		}
 	}
 }
@@ -334,8 +334,8 @@ func TestGemmNoAlloc(t *testing.T) {
 	g := gemmImpls32[len(gemmImpls32)-1]
 	for i, f := range []func(){
 		func() { Gemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n) },
-		func() { g.gemmSplit(2, true, false, m, n, k, 1, a, m, b, n, 1, c, n) },
-		func() { g.gemmSplit(2, false, false, 4, 10, 2000, 1, a, 2000, b, 10, 1, c, 10) },
+		func() { g.gemmSplit(2, true, false, m, n, k, 1, a, m, b, nil, n, 1, c, n) },
+		func() { g.gemmSplit(2, false, false, 4, 10, 2000, 1, a, 2000, b, nil, 10, 1, c, 10) },
 		func() { Gemm(false, false, 1, n, k, 1, x, k, b, n, 0, c, n) },
 		func() { g.gemvCol(2, false, true, m, k, 1, a, k, x, k, 0, c, 1) },
 	} {

@@ -103,20 +103,32 @@ func main() {
 // kernels that read B unpacked, as b[p·ldb + j], loading only the columns
 // set in mask.
 func (g *gen) gemmKernels(s isa, e elem) {
-	masked := s.name == "AVX512"
-	g.kernelSet(s, e, false)
-	if masked {
-		g.kernelSet(s, e, true)
+	g.kernelSet(s, e, packedB)
+	if s.name == "AVX512" {
+		g.kernelSet(s, e, stridedB)
+		g.kernelSet(s, e, bytesB)
 	}
 }
 
-// kernelSet writes the micro-kernels for packed B, or for B read with a
-// row stride when strided is set.
-func (g *gen) kernelSet(s isa, e elem, strided bool) {
+// bLayout is the layout in which a micro-kernel reads B.
+type bLayout int
+
+const (
+	packedB  bLayout = iota // packed micro-panels, nr elements per step
+	stridedB                // in place, b[p·ldb + j]
+	bytesB                  // in place as unsigned bytes, b[p·ldb + j], converted to float
+)
+
+// kernelSet writes the micro-kernels for B in the given layout.
+func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	lanes := s.lanes(e)
 	nr := s.nvec * lanes
 	masked := s.name == "AVX512"
+	strided := layout != packedB
 	sig := fmt.Sprintf("(kc int, a, b, c *%s, ldc int, alpha, beta %s", e.goty, e.goty)
+	if layout == bytesB {
+		sig = fmt.Sprintf("(kc int, a *%s, b *uint8, c *%s, ldc int, alpha, beta %s", e.goty, e.goty, e.goty)
+	}
 	argSize := 40 + 2*e.size
 	if masked {
 		sig += ", mask uint64"
@@ -132,17 +144,21 @@ func (g *gen) kernelSet(s isa, e elem, strided bool) {
 		betaOff:  40 + e.size,
 		maskOff:  (40 + 2*e.size + 7) / 8 * 8,
 		argSize:  argSize,
-		strided:  strided,
+		layout:   layout,
 	}
 	k.ldbOff = k.maskOff + 8
 
 	base := fmt.Sprintf("gemm%s%s", s.name, e.name)
-	what := "packed micro-panels of B"
-	if strided {
+	source := "packed micro-panels of B"
+	switch layout {
+	case stridedB:
 		base += "Strided"
-		what = "B read in place with a row stride"
+		source = "B read in place with a row stride"
+	case bytesB:
+		base += "Bytes"
+		source = "B read in place as bytes with a row stride"
 	}
-	fmt.Fprintf(&g.decl, "\n// %s holds the %s micro-kernels for %d×%d tiles of %s, from\n// %s, indexed by the number of rows of C they write.\nvar %s = [...]func%s{nil", base, s.name, s.mr, nr, e.goty, what, base, sig)
+	fmt.Fprintf(&g.decl, "\n// %s holds the %s micro-kernels for %d×%d tiles of %s, from\n// %s, indexed by the number of rows of C they write.\nvar %s = [...]func%s{nil", base, s.name, s.mr, nr, e.goty, source, base, sig)
 	for mr := 1; mr <= s.mr; mr++ {
 		fmt.Fprintf(&g.decl, ", %sM%d", base, mr)
 	}
@@ -164,7 +180,7 @@ const prefetchRows = 32
 type kernelArgs struct {
 	alphaOff, betaOff, maskOff, ldbOff int
 	argSize                            int
-	strided                            bool
+	layout                             bLayout
 }
 
 func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
@@ -216,10 +232,20 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 	g.op("MOVQ kc+0(FP), CX")
 	g.op("MOVQ a+8(FP), SI")
 	g.op("MOVQ b+16(FP), DI")
-	if k.strided {
+	strided := k.layout != packedB
+	// bElem is the size of an element of B in memory, and bBytes the
+	// bytes of a row of the micro-panel.
+	bElem := e.size
+	if k.layout == bytesB {
+		bElem = 1
+	}
+	bBytes := s.nvec * lanes * bElem
+	if strided {
 		// R9, R10 and R11 hold 1, 2 and 3 rows of B in bytes.
 		g.op("MOVQ ldb+%d(FP), R9", k.ldbOff)
-		g.op("SHLQ $%d, R9", log2(e.size))
+		if bElem > 1 {
+			g.op("SHLQ $%d, R9", log2(bElem))
+		}
 		g.op("LEAQ (R9)(R9*1), R10")
 		g.op("LEAQ (R10)(R9*1), R11")
 		// R12 runs prefetchRows rows ahead of DI.
@@ -232,7 +258,7 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 	}
 	// bRow returns the address of row u of B from DI.
 	bRow := func(u, off int) string {
-		if !k.strided {
+		if !strided {
 			return fmt.Sprintf("%d(DI)", u*bStep+off)
 		}
 		switch u {
@@ -243,17 +269,33 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 		}
 	}
 	step := func(u int) {
-		if k.strided {
+		if strided {
 			// B is read in place, a new row each step: fetch the row
-			// prefetchRows ahead into L1. Its 2·vbytes bytes span up to
-			// three cache lines.
+			// prefetchRows ahead into L1, and the same row of the next
+			// micro-panel, to the right of this one, into L2 for the
+			// next call. Each spans up to 1 + bBytes/64 cache lines.
 			row := strings.Replace(bRow(u, 0), "DI", "R12", 1)
-			for _, off := range []int{0, 64, 2*vbytes - 1} {
+			for _, off := range lineOffsets(0, bBytes) {
 				g.op("PREFETCHT0 %d%s", off, strings.TrimPrefix(row, "0"))
+			}
+			for _, off := range lineOffsets(bBytes, bBytes) {
+				g.op("PREFETCHT1 %s", bRow(u, off))
 			}
 		}
 		for v := 0; v < s.nvec; v++ {
-			if k.strided {
+			if k.layout == bytesB {
+				// Only the columns in the mask exist in B. Zero-extend
+				// them to 32 bits, then convert.
+				off := v * lanes
+				if e.size == 8 {
+					y := "Y" + strings.TrimPrefix(bReg[v], "Z")
+					g.op("VPMOVZXBD.Z %s, %s, %s", bRow(u, off), kmask[v], y)
+					g.op("VCVTDQ2PD %s, %s", y, bReg[v])
+				} else {
+					g.op("VPMOVZXBD.Z %s, %s, %s", bRow(u, off), kmask[v], bReg[v])
+					g.op("VCVTDQ2PS %s, %s", bReg[v], bReg[v])
+				}
+			} else if strided {
 				// Only the columns in the mask exist in B.
 				g.op("%s.Z %s, %s, %s", mov, bRow(u, v*vbytes), kmask[v], bReg[v])
 			} else {
@@ -277,7 +319,7 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 		step(u)
 	}
 	g.op("ADDQ $%d, SI", unroll*aStep)
-	if k.strided {
+	if strided {
 		g.op("LEAQ (DI)(R9*4), DI")
 		g.op("LEAQ (R12)(R9*4), R12")
 	} else {
@@ -291,7 +333,7 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 	g.label("loop1")
 	step(0)
 	g.op("ADDQ $%d, SI", aStep)
-	if k.strided {
+	if strided {
 		g.op("ADDQ R9, DI")
 		g.op("ADDQ R9, R12")
 	} else {
@@ -349,6 +391,17 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 	}
 	g.op("VZEROUPPER")
 	g.op("RET")
+}
+
+// lineOffsets returns offsets from off that touch every cache line of the
+// n bytes at off, whatever their alignment: every 64 bytes, and the last
+// byte.
+func lineOffsets(off, n int) []int {
+	var offs []int
+	for o := 0; o < n; o += 64 {
+		offs = append(offs, off+o)
+	}
+	return append(offs, off+n-1)
 }
 
 func log2(x int) int {
