@@ -45,24 +45,31 @@ func calibrate[T Float](t *testing.T, g *gemmImpl[T]) {
 	}
 	t.Logf("two goroutines faster from m·n·k = %d (parallelMinFlops = %d)", first, parallelMinFlops)
 
-	t.Logf("%s matrix–vector product, 1×n · n×n:", g.name)
-	first = 0
-	for _, n := range []int{32, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048} {
-		x := make([]T, n)
-		b := make([]T, n*n)
-		c := make([]T, n)
-		run := func(w int) func() {
-			return func() { g.gemvRow(w, false, false, n, n, 1, x, n, b, n, 0, c) }
+	// The axpy form, 1×n · n×n, and the dot form, n×n · n×1, which a
+	// network's forward pass on one example runs.
+	for _, form := range []string{"1×n · n×n", "n×n · n×1"} {
+		t.Logf("%s matrix–vector product, %s:", g.name, form)
+		first = 0
+		for _, n := range []int{32, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048} {
+			x := make([]T, n)
+			b := make([]T, n*n)
+			c := make([]T, n)
+			run := func(w int) func() {
+				if form == "1×n · n×n" {
+					return func() { g.gemvRow(w, false, false, n, n, 1, x, n, b, n, 0, c) }
+				}
+				return func() { g.gemvCol(w, false, false, n, n, 1, b, n, x, 1, 0, c, 1) }
+			}
+			t1, t2 := fastest(run(1), run(2))
+			t.Logf("n=%4d k·n=%8d  1 goroutine %10v  2 goroutines %10v  speedup %.2f", n, n*n, t1, t2, float64(t1)/float64(t2))
+			if t2 >= t1 {
+				first = 0
+			} else if first == 0 {
+				first = n * n
+			}
 		}
-		t1, t2 := fastest(run(1), run(2))
-		t.Logf("n=%4d k·n=%8d  1 goroutine %10v  2 goroutines %10v  speedup %.2f", n, n*n, t1, t2, float64(t1)/float64(t2))
-		if t2 >= t1 {
-			first = 0
-		} else if first == 0 {
-			first = n * n
-		}
+		t.Logf("two goroutines faster from k·n = %d elements (gemvParallelMinBytes = %d)", first, gemvParallelMinBytes)
 	}
-	t.Logf("two goroutines faster from k·n = %d elements (gemvParallelMinBytes = %d)", first, gemvParallelMinBytes)
 }
 
 // fastest returns the shortest times f1 and f2 take. It alternates
