@@ -34,7 +34,7 @@ func Scale[T Float](dst []T, s T, a []T) {
 // sum.
 func AddScaled[T Float](dst, a []T, s T, b []T) {
 	a, b = a[:len(dst)], b[:len(dst)]
-	impl[T]().addScaled(dst, a, s, b)
+	addScaledSplit(dst, a, s, b)
 }
 
 // AddConst sets dst[i] = a[i] + c.
@@ -69,7 +69,7 @@ func FirstNonFinite[T Float](a []T) int {
 // when every one is finite. It stores nothing.
 func FirstNonFiniteAddScaled[T Float](a []T, s T, b []T) int {
 	b = b[:len(a)]
-	return impl[T]().nonFiniteAddScaled(a, s, b)
+	return nonFiniteAddScaledSplit(a, s, b)
 }
 
 // Sum returns Σ a[i], accumulated left to right.

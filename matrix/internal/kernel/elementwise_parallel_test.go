@@ -1,0 +1,121 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"testing"
+)
+
+// TestElementwiseSplit checks AddScaled and FirstNonFiniteAddScaled on
+// lengths they split between goroutines against the portable loops: the
+// same values bit for bit, and the first bad index wherever the bad values
+// fall relative to the parts.
+func TestElementwiseSplit(t *testing.T) {
+	t.Run("f32", func(t *testing.T) { testElementwiseSplit[float32](t) })
+	t.Run("f64", func(t *testing.T) { testElementwiseSplit[float64](t) })
+}
+
+func testElementwiseSplit[T Float](t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("the split needs GOMAXPROCS ≥ 2")
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	ref := portable[T]()
+	for _, n := range []int{elemParallelMin, elemParallelMin + 1, 200_003} {
+		a := testValues[T](r, n, true)
+		b := testValues[T](r, n, true)
+		want := make([]T, n)
+		ref.addScaled(want, a, 0.75, b)
+		got := make([]T, n+guard)
+		for i := range got {
+			got[i] = T(math.NaN())
+		}
+		AddScaled(got[:n], a, 0.75, b)
+		for i := range want {
+			if math.Float64bits(float64(got[i])) != math.Float64bits(float64(want[i])) {
+				t.Fatalf("AddScaled: n = %d: dst[%d] = %v, want %v", n, i, got[i], want[i])
+			}
+		}
+		for i := n; i < len(got); i++ {
+			if !math.IsNaN(float64(got[i])) {
+				t.Fatalf("AddScaled: n = %d: guard cell %d overwritten", n, i)
+			}
+		}
+
+		finite := testValues[T](r, n, false)
+		if got := FirstNonFiniteAddScaled(finite, 0.5, finite); got != -1 {
+			t.Errorf("FirstNonFiniteAddScaled: n = %d: %d for finite values, want −1", n, got)
+		}
+		// Bad values in the first part only, in the last only, and in
+		// both, where the first must win.
+		for _, bad := range [][]int{{10}, {n - 1}, {n/2 + 3}, {n - 5, 7}, {n/2 + 1, n / 3}} {
+			b2 := append([]T(nil), finite...)
+			for _, i := range bad {
+				b2[i] = T(math.Inf(1))
+			}
+			want := ref.nonFiniteAddScaled(finite, 0.5, b2)
+			if got := FirstNonFiniteAddScaled(finite, 0.5, b2); got != want {
+				t.Errorf("FirstNonFiniteAddScaled: n = %d, bad at %v: %d, want %d", n, bad, got, want)
+			}
+		}
+	}
+}
+
+// TestCalibrateElementwise measures AddScaled on one goroutine and on
+// two for growing lengths, to set elemParallelMin. It runs only when
+// BACKPROP_CALIBRATE=1:
+//
+//	BACKPROP_CALIBRATE=1 go test -run CalibrateElementwise -v
+func TestCalibrateElementwise(t *testing.T) {
+	if os.Getenv("BACKPROP_CALIBRATE") != "1" {
+		t.Skip("set BACKPROP_CALIBRATE=1 to measure the element-wise threshold")
+	}
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("calibration needs GOMAXPROCS ≥ 2")
+	}
+	for _, n := range []int{4 << 10, 16 << 10, 32 << 10, 64 << 10, 128 << 10, 256 << 10, 1 << 20} {
+		a := make([]float32, n)
+		b := make([]float32, n)
+		onOne := func() { impl[float32]().addScaled(a, a, -0.01, b) }
+		onTwo := func() {
+			j := elemSplit[float32](opAddScaled, n)
+			if j == nil {
+				onOne()
+				return
+			}
+			j.dst, j.a, j.s, j.b = a, a, -0.01, b
+			j.run()
+			j.release()
+		}
+		if n < elemParallelMin {
+			// elemSplit refuses short lengths: split them by hand.
+			onTwo = func() {
+				j := &elemJob[float32]{op: opAddScaled, dst: a, a: a, s: -0.01, b: b, step: roundUp((n+1)/2, 16), first: make([]int, 2)}
+				j.run()
+			}
+		}
+		t1, t2 := fastest(onOne, onTwo)
+		t.Logf("n=%8d  1 goroutine %10v  2 goroutines %10v  speedup %.2f", n, t1, t2, float64(t1)/float64(t2))
+	}
+}
+
+// TestElementwiseSplitNoAlloc checks that steady-state calls of the split
+// kernels allocate nothing.
+func TestElementwiseSplitNoAlloc(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop items")
+	}
+	a := make([]float32, 4*elemParallelMin)
+	b := make([]float32, len(a))
+	for i, f := range []func(){
+		func() { AddScaled(a, a, -0.5, b) },
+		func() { FirstNonFiniteAddScaled(a, -0.5, b) },
+	} {
+		f() // The first call fills the pool.
+		if allocs := testing.AllocsPerRun(20, f); allocs != 0 {
+			t.Errorf("case %d: %v allocations per call, want 0", i, allocs)
+		}
+	}
+}
