@@ -235,3 +235,26 @@ func TestW1Network(t *testing.T) {
 		t.Errorf("W1 output is %s with %s, want softmax with cce", net.Act[3], net.Loss)
 	}
 }
+
+// TestRunFlagErrors checks that run rejects invalid flag values before
+// loading any data, naming the value.
+func TestRunFlagErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-threads", "0"}, "-threads 0"},
+		{[]string{"-epochs", "1"}, "-epochs 1"},
+		{[]string{"-w1-seeds", "-2"}, "-w1-seeds -2"},
+		{[]string{"-workload", "W9"}, "W9"},
+	} {
+		var out strings.Builder
+		err := run(c.args, &out)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("run(%q) error %v, want one naming %q", c.args, err, c.want)
+		}
+		if out.Len() != 0 {
+			t.Errorf("run(%q) printed %q before failing", c.args, out.String())
+		}
+	}
+}
