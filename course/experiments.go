@@ -27,12 +27,15 @@ func exact(v float64) *Figure { return &Figure{Expected: v, Exact: true} }
 
 // flowerChaos explains the tolerance of the flower's late cost. With
 // α = 1.2 the trajectory turns sensitive after iteration 7000, where the
-// cost stops falling monotonically: the course's own numpy code gives
-// 0.2185666 at iteration 9000 when it divides the gradients by m and
-// 0.2186089 when it multiplies them by 1/m, a change in the last bit of
-// each step. backprop follows numpy to 1e-15 through iteration 7000.
+// cost stops falling monotonically. The course's own numpy code gives at
+// iteration 9000 0.218569 with OpenBLAS 0.3.21's SkylakeX kernels,
+// 0.2185666 with its Haswell kernels (OPENBLAS_CORETYPE=Haswell), and
+// 0.2186089 when it multiplies the gradients by 1/m instead of dividing
+// them by m: changes in the last bit of each step. backprop follows numpy
+// to 1e-15 through iteration 7000.
 const flowerChaos = "from iteration 7000 on, a last-bit rounding change moves this cost by up to 5e-5: " +
-	"the course's numpy code gives 0.2185666 dividing by m and 0.2186089 multiplying by 1/m"
+	"the course's numpy code gives 0.218569 or 0.2185666 with two kernels of the same OpenBLAS, " +
+	"and 0.2186089 multiplying by 1/m instead of dividing by m"
 
 // flowerRun is one run of the planar classifier: [2, n_h, 1], tanh then
 // sigmoid, ×0.01 after np.random.seed(2), α = 1.2.
