@@ -35,7 +35,8 @@ func exact(v float64) *Figure { return &Figure{Expected: v, Exact: true} }
 // to 1e-15 through iteration 7000.
 const flowerChaos = "from iteration 7000 on, a last-bit rounding change moves this cost by up to 5e-5: " +
 	"the course's numpy code gives 0.218569 or 0.2185666 with two kernels of the same OpenBLAS, " +
-	"and 0.2186089 multiplying by 1/m instead of dividing by m"
+	"and 0.2186089 multiplying by 1/m instead of dividing by m; " +
+	"backprop's sums and exp round differently in the last bit again"
 
 // flowerRun is one run of the planar classifier: [2, n_h, 1], tanh then
 // sigmoid, ×0.01 after np.random.seed(2), α = 1.2.

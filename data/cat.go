@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/backprop-go/backprop/matrix"
@@ -52,6 +53,10 @@ func LoadCatVNonCat[T matrix.Float](dir string) (train, test *Dataset[T], err er
 func loadCatFile[T matrix.Float](path, prefix string) (*Dataset[T], error) {
 	f, err := ReadHDF5(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		dir := filepath.Dir(path)
+		if _, statErr := os.Stat(dir); errors.Is(statErr, fs.ErrNotExist) {
+			return nil, fmt.Errorf("data: folder %s not found: pass the folder that holds the course's %s and %s", dir, catTrainFile, catTestFile)
+		}
 		return nil, fmt.Errorf("data: cat-vs-non-cat file %s not found: pass the folder that holds the course's %s and %s", path, catTrainFile, catTestFile)
 	}
 	if err != nil {

@@ -86,6 +86,13 @@ func TestLoadCatVNonCatMissing(t *testing.T) {
 		t.Errorf("error %v, want one naming %s and the folder to pass", err, path)
 	}
 
+	// A folder that does not exist is named as such.
+	absent := filepath.Join(dir, "no-such-folder")
+	_, _, err = LoadCatVNonCat[float32](absent)
+	if err == nil || !strings.Contains(err.Error(), "folder "+absent+" not found") {
+		t.Errorf("error %v, want one saying folder %s is not found", err, absent)
+	}
+
 	// The training file alone is not enough.
 	b := readHDF5Testdata(t, "cat/train_catvnoncat.h5")
 	if err := os.WriteFile(path, b, 0o600); err != nil {

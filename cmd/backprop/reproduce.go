@@ -105,6 +105,7 @@ func printReproduceText(e *env, exp *course.Experiment, res *course.Result) {
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "figure\texpected\tactual\t\n")
 	var notes []string
+	printed := false
 	for _, f := range res.Figures() {
 		mark := "ok"
 		if !f.Match {
@@ -117,10 +118,14 @@ func printReproduceText(e *env, exp *course.Experiment, res *course.Result) {
 		expected := formatFigure(f.Expected, f.Digits)
 		if f.Printed != "" {
 			expected += " (" + f.Printed + ")"
+			printed = true
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", f.What, expected, formatFigure(f.Actual, f.Digits), mark)
 	}
 	w.Flush()
+	if printed {
+		fmt.Fprintln(e.stdout, "In brackets after an expected figure: the course's own printout, where it differs from what its numpy code gives here.")
+	}
 	for _, n := range notes {
 		fmt.Fprintf(e.stdout, "%s\n", n)
 	}
