@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -275,16 +276,44 @@ type partRunner interface {
 // fewer parts, and the splitting goroutine never waits for a worker that
 // has not started.
 type team struct {
-	// state holds the job's generation in its high 32 bits and the next
-	// unclaimed part in its low 32 bits. A worker claims parts only while
-	// the generation matches the one it was sent for, so a worker that
-	// starts after its job ended leaves the team's next job alone.
-	state    atomic.Uint64
-	nparts   atomic.Int32
-	done     atomic.Int32
+	// state holds the job's generation, its number of parts and the next
+	// unclaimed part (see unpack), in one word, so that a claim checks
+	// all three at once. A worker claims parts only while the generation
+	// matches the one it was sent for, so a worker that starts after its
+	// job ended leaves the team's next job alone.
+	state atomic.Uint64
+	done  atomic.Int32
+	// end records how a worker that completes a job's last part signals
+	// the splitting goroutine. The worker sets it from endOpen to
+	// endSeen, unless the splitting goroutine, after polling done for
+	// spinTime, set it to endWaiting first: then it blocks on finished,
+	// and the worker sends there.
+	end      atomic.Int32
 	runner   partRunner
 	finished chan struct{}
 }
+
+// team.state packs a job's generation, its number of parts n and its next
+// unclaimed part p as gen<<(2·partBits) | n<<partBits | p. Claiming part
+// p adds 1, which never carries into n since p < n.
+const (
+	partBits = 20
+	partMask = 1<<partBits - 1
+	genMask  = 1<<(64-2*partBits) - 1
+)
+
+// unpack returns the generation, the number of parts and the next
+// unclaimed part held in a state word.
+func unpack(v uint64) (gen uint32, nparts, next int) {
+	return uint32(v >> (2 * partBits)), int(v >> partBits & partMask), int(v & partMask)
+}
+
+// The values of team.end.
+const (
+	endOpen = iota
+	endSeen
+	endWaiting
+)
 
 // workItem is a request for a worker to help with generation gen of a
 // team's job.
@@ -304,12 +333,19 @@ type workItem struct {
 // 81 µs with 250 µs.
 const spinTime = 250 * time.Microsecond
 
-// The worker goroutines are started on first use and never stop. They
-// wait on workQueue.
+// The worker goroutines are started on first use and never stop. A
+// worker that polls for work counts itself in spinning and takes a job
+// from handoff, a single slot that costs the splitting goroutine one
+// atomic operation. Other jobs go through workQueue, which also wakes
+// blocked workers. A team left in handoff after its job ended is
+// harmless: the worker that takes it claims parts of whatever job the
+// team runs then, if any.
 var (
 	workMu      sync.Mutex
-	workStarted int
+	workStarted atomic.Int32
 	workQueue   = make(chan workItem, 64)
+	handoff     atomic.Pointer[team]
+	spinning    atomic.Int32
 )
 
 // run runs parts 0 … nparts−1 of runner on the calling goroutine and at
@@ -318,32 +354,45 @@ func (t *team) run(runner partRunner, nparts, helpers int) {
 	if t.finished == nil {
 		t.finished = make(chan struct{}, 1)
 	}
+	if nparts < 1 || nparts > partMask {
+		panic("kernel: a job of " + strconv.Itoa(nparts) + " parts")
+	}
 	t.runner = runner
-	t.nparts.Store(int32(nparts))
 	t.done.Store(0)
-	gen := uint32(t.state.Load()>>32) + 1
+	t.end.Store(endOpen)
+	gen, _, _ := unpack(t.state.Load())
+	gen = (gen + 1) & genMask
 	// Part 0 is the calling goroutine's, whatever the workers do: a
 	// product split again the same way then finds that part's operands
 	// in the caches of the core that read them last time.
-	t.state.Store(uint64(gen)<<32 | 1)
+	t.state.Store(uint64(gen)<<(2*partBits) | uint64(nparts)<<partBits | 1)
 
 	startWorkers(helpers)
 	for range helpers {
+		if spinning.Load() > 0 && handoff.CompareAndSwap(nil, t) {
+			continue
+		}
 		workQueue <- workItem{t: t, gen: gen}
 	}
-	if t.finish(0, false) || t.claim(gen, false) {
+	if t.finish(0, nparts, false) || t.claim(gen, false) {
 		return
 	}
-	// A worker runs the last part and signals its end right after
-	// counting it done. Poll the count, which costs no call into the
-	// scheduler, and block only after spinTime.
+	// A worker runs the last part. Poll the count of parts done, which
+	// costs no call into the scheduler, and block only after spinTime.
 	start := time.Now()
 	for i := 1; t.done.Load() < int32(nparts); i++ {
 		if i%spinCheck == 0 && time.Since(start) >= spinTime {
-			break
+			if t.end.CompareAndSwap(endOpen, endWaiting) {
+				<-t.finished
+			}
+			return
 		}
 	}
-	<-t.finished
+	// The worker that completed the last part settles end right after
+	// counting it: wait for that, so that the next job's reset of end
+	// cannot come first.
+	for t.end.Load() == endOpen {
+	}
 }
 
 // spinCheck is how many polls a spinning goroutine makes between two
@@ -351,32 +400,33 @@ func (t *team) run(runner partRunner, nparts, helpers int) {
 const spinCheck = 64
 
 // claim runs unclaimed parts of generation gen until none is left, and
-// reports whether it completed the last part of the job. A worker that
-// completes the last part signals finished.
+// reports whether it completed the last part of the job.
 func (t *team) claim(gen uint32, worker bool) bool {
 	for {
 		v := t.state.Load()
-		if uint32(v>>32) != gen || int32(uint32(v)) >= t.nparts.Load() {
+		g, nparts, next := unpack(v)
+		if g != gen || next >= nparts {
 			return false
 		}
 		if !t.state.CompareAndSwap(v, v+1) {
 			continue
 		}
-		if t.finish(int(uint32(v)), worker) {
+		if t.finish(next, nparts, worker) {
 			return true
 		}
 	}
 }
 
-// finish runs a claimed part and reports whether it was the last of the
-// job to complete. A worker that completes the last part signals
-// finished.
-func (t *team) finish(part int, worker bool) bool {
+// finish runs a claimed part of a job of nparts parts and reports whether
+// it was the last of the job to complete. A worker that completes the
+// last part signals the splitting goroutine through end, and through
+// finished if it blocked.
+func (t *team) finish(part, nparts int, worker bool) bool {
 	t.runner.runPart(part)
-	if t.done.Add(1) != t.nparts.Load() {
+	if t.done.Add(1) != int32(nparts) {
 		return false
 	}
-	if worker {
+	if worker && !t.end.CompareAndSwap(endOpen, endSeen) {
 		t.finished <- struct{}{}
 	}
 	return true
@@ -384,8 +434,12 @@ func (t *team) finish(part int, worker bool) bool {
 
 // startWorkers makes sure at least n worker goroutines are running.
 func startWorkers(n int) {
+	if int(workStarted.Load()) >= n {
+		return
+	}
 	workMu.Lock()
-	for ; workStarted < n; workStarted++ {
+	for int(workStarted.Load()) < n {
+		workStarted.Add(1)
 		go worker()
 	}
 	workMu.Unlock()
@@ -403,12 +457,20 @@ func worker() {
 	}
 }
 
-// waitWork polls workQueue for spinTime, then blocks on it. The polls do
-// not yield to the scheduler: a call into it costs as much as the handoff
-// being waited for, and the spin is short.
+// waitWork polls handoff and workQueue for spinTime, then blocks on
+// workQueue. The polls do not yield to the scheduler: a call into it
+// costs as much as the handoff being waited for, and the spin is short.
 func waitWork() workItem {
+	spinning.Add(1)
+	defer spinning.Add(-1)
 	start := time.Now()
 	for i := 1; i%spinCheck != 0 || time.Since(start) < spinTime; i++ {
+		if handoff.Load() != nil {
+			if t := handoff.Swap(nil); t != nil {
+				gen, _, _ := unpack(t.state.Load())
+				return workItem{t: t, gen: gen}
+			}
+		}
 		select {
 		case w := <-workQueue:
 			return w
