@@ -9,9 +9,9 @@ import (
 
 // TestCalibrateParallel measures, for square products and square
 // matrix–vector products of growing size, the time on one goroutine and
-// on two, to set parallelMinFlops and gemvParallelMinBytes. It runs only when
-// BACKPROP_CALIBRATE=1, on an otherwise idle machine with two or more
-// cores:
+// on two, to set parallelMinFlops, gemvDotMinBytes and gemvAxpyMinBytes.
+// It runs only when BACKPROP_CALIBRATE=1, on an otherwise idle machine
+// with two or more cores:
 //
 //	BACKPROP_CALIBRATE=1 go test -run CalibrateParallel -v
 func TestCalibrateParallel(t *testing.T) {
@@ -68,7 +68,7 @@ func calibrate[T Float](t *testing.T, g *gemmImpl[T]) {
 				first = n * n
 			}
 		}
-		t.Logf("two goroutines faster from k·n = %d elements (gemvParallelMinBytes = %d)", first, gemvParallelMinBytes)
+		t.Logf("two goroutines faster from k·n = %d elements (gemvDotMinBytes = %d, gemvAxpyMinBytes = %d)", first, gemvDotMinBytes, gemvAxpyMinBytes)
 	}
 }
 

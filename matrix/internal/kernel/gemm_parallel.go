@@ -20,17 +20,22 @@ import (
 // and slower at n = 24 (0.68× and 0.79×).
 const parallelMinFlops = 64 << 10
 
-// gemvParallelMinBytes is the size in bytes of the matrix operand of a
-// matrix–vector product from which the product splits its outputs between
-// goroutines. Such a product is bound by the bandwidth of the cache or
-// memory that holds the matrix, and each goroutine reads its own share of
-// it. On the machine above, with spinning workers, two goroutines ran
-// n×n·n×1 products in float32 1.21× faster than one at n = 256 (256 KiB)
-// and 2.14× at n = 512 (1 MiB), and 1×n·n×n products 0.85× and 1.24×; in
-// float64, 0.72× to 1.45× at n = 256 (512 KiB, noisy) and 1.6× to 2.0× at
-// n = 512. The product (1×784)·(784×60000) streams B from memory at about
-// 40 GB/s on one core and 55 GB/s on two.
-const gemvParallelMinBytes = 512 << 10
+// gemvDotMinBytes and gemvAxpyMinBytes are the sizes in bytes of the
+// matrix operand of a matrix–vector product from which the product
+// splits its outputs between goroutines, in the dot form and in the axpy
+// form. Such a product is bound by the bandwidth of the cache or memory
+// that holds the matrix, and each goroutine reads its own share of it.
+// TestCalibrateParallel measured, on the machine above with spinning
+// workers, float32 n×n·n×1 products (the dot form) 0.97× as fast on two
+// goroutines as on one at n = 128 (64 KiB), 1.44× at n = 256 (256 KiB)
+// and 2.1× at n = 512, and 1×n·n×n products (the axpy form) 0.80× at
+// n = 256, 0.99× at n = 384 (576 KiB) and 1.20× at n = 512 (1 MiB). The
+// product (1×784)·(784×60000) streams B from memory at about 40 GB/s on
+// one core and 55 GB/s on two.
+const (
+	gemvDotMinBytes  = 128 << 10
+	gemvAxpyMinBytes = 1 << 20
+)
 
 // workerCount returns how many goroutines a product of the given size
 // should use: one below the threshold min, else GOMAXPROCS.
@@ -225,7 +230,11 @@ const gemvMinPart = 64
 // many as the size warrants when w is 0.
 func (g *gemmImpl[T]) gemvSplit(w int, dot bool, cnt int, x, mat []T, ldm int, beta T, c []T, incc int) {
 	if w == 0 {
-		w = workerCount(cnt*len(x)*sizeOf[T](), gemvParallelMinBytes)
+		minBytes := gemvAxpyMinBytes
+		if dot {
+			minBytes = gemvDotMinBytes
+		}
+		w = workerCount(cnt*len(x)*sizeOf[T](), minBytes)
 	}
 	w = min(w, (cnt+gemvMinPart-1)/gemvMinPart)
 	if w <= 1 {
