@@ -150,28 +150,34 @@ func GatherRowsTrans[T Float](dst, src []T, n int, idx []int) {
 	for _, j := range idx {
 		_ = src[j*n+n-1]
 	}
+	gatherSplit(dst, src, n, idx)
+}
+
+// gatherRange fills the columns k0 … k1−1 of dst, as GatherRowsTrans
+// does.
+func gatherRange[T Float](dst, src []T, n int, idx []int, k0, k1 int) {
 	if d, ok := any(dst).([]float32); ok && gatherRowsTrans32 != nil {
-		done := gatherRowsTrans32(d, any(src).([]float32), n, idx)
-		gatherRowsTransGo(dst, src, n, idx, done)
-		return
+		k0 = gatherRowsTrans32(d, any(src).([]float32), n, idx, k0, k1)
 	}
-	gatherRowsTransGo(dst, src, n, idx, 0)
+	gatherRowsTransGo(dst, src, n, idx, k0, k1)
 }
 
 // gatherRowsTrans32, when not nil, is an assembly GatherRowsTrans for
-// float32 that may leave the last columns to the portable loop. It
-// returns the number of leading columns of dst it filled.
-var gatherRowsTrans32 func(dst, src []float32, n int, idx []int) int
+// float32 that fills columns k0, k0+1, … of dst and may leave the last
+// ones before k1 to the portable loop. It returns the first column it
+// did not fill.
+var gatherRowsTrans32 func(dst, src []float32, n int, idx []int, k0, k1 int) int
 
 // gatherRowsTransGo is GatherRowsTrans's portable loop for the columns
-// k0 … len(idx)−1 of dst.
-func gatherRowsTransGo[T Float](dst, src []T, n int, idx []int, k0 int) {
+// k0 … k1−1 of dst.
+func gatherRowsTransGo[T Float](dst, src []T, n int, idx []int, k0, k1 int) {
 	w := len(idx)
+	end := k1
 	// Blocks of gatherCols columns by gatherRows rows of dst keep the
 	// lines of dst being filled in L1 while gatherCols rows of src stream.
 	const gatherCols, gatherRows = 8, 256
-	for ; k0 < w; k0 += gatherCols {
-		k1 := min(k0+gatherCols, w)
+	for ; k0 < end; k0 += gatherCols {
+		k1 := min(k0+gatherCols, end)
 		for i0 := 0; i0 < n; i0 += gatherRows {
 			i1 := min(i0+gatherRows, n)
 			for k := k0; k < k1; k++ {

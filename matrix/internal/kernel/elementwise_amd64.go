@@ -230,15 +230,14 @@ func axpyBytesAsm(f func(y *float32, x *uint8, n int, alpha float32), lanes int)
 // gatherRowsTransAVX512 fills the columns of dst in groups of 16, up to
 // 64 per call of the assembly, with one gather per group and row of dst.
 // It fills none when an element offset of src does not fit in int32.
-func gatherRowsTransAVX512(dst, src []float32, n int, idx []int) int {
+func gatherRowsTransAVX512(dst, src []float32, n int, idx []int, k0, k1 int) int {
 	w := len(idx)
 	if len(src) > math.MaxInt32 || n == 0 {
-		return 0
+		return k0
 	}
 	var offs [64]int32
-	k0 := 0
-	for k0+16 <= w {
-		cnt := min(64, w-k0) &^ 15
+	for k0+16 <= k1 {
+		cnt := min(64, k1-k0) &^ 15
 		for k := range cnt {
 			offs[k] = int32(idx[k0+k] * n)
 		}

@@ -80,7 +80,7 @@ func TestCalibrateElementwise(t *testing.T) {
 		b := make([]float32, n)
 		onOne := func() { impl[float32]().addScaled(a, a, -0.01, b) }
 		onTwo := func() {
-			j := elemSplit[float32](opAddScaled, n)
+			j := elemSplit[float32](opAddScaled, n, n)
 			if j == nil {
 				onOne()
 				return
@@ -109,13 +109,58 @@ func TestElementwiseSplitNoAlloc(t *testing.T) {
 	}
 	a := make([]float32, 4*elemParallelMin)
 	b := make([]float32, len(a))
+	idx := make([]int, 64)
+	for k := range idx {
+		idx[k] = 3 * k
+	}
 	for i, f := range []func(){
+		func() { GatherRowsTrans(a, b, 784, idx) },
 		func() { AddScaled(a, a, -0.5, b) },
 		func() { FirstNonFiniteAddScaled(a, -0.5, b) },
 	} {
 		f() // The first call fills the pool.
 		if allocs := testing.AllocsPerRun(20, f); allocs != 0 {
 			t.Errorf("case %d: %v allocations per call, want 0", i, allocs)
+		}
+	}
+}
+
+// TestGatherSplit checks GatherRowsTrans on destinations large enough to
+// split their columns between goroutines, with column counts that leave
+// a part of whole gathers, a part ending in the portable loop, and one of
+// the portable loop alone.
+func TestGatherSplit(t *testing.T) {
+	t.Run("f32", func(t *testing.T) { testGatherSplit[float32](t) })
+	t.Run("f64", func(t *testing.T) { testGatherSplit[float64](t) })
+}
+
+func testGatherSplit[T Float](t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("the split needs GOMAXPROCS ≥ 2")
+	}
+	const rows, n = 500, 784
+	src := make([]T, rows*n)
+	for i := range src {
+		src[i] = T(i)
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, w := range []int{45, 64, 100, 129} {
+		if n*w < gatherParallelMin {
+			t.Fatalf("%d columns of %d do not split", w, n)
+		}
+		idx := make([]int, w)
+		for k := range idx {
+			idx[k] = r.IntN(rows)
+		}
+		dst := withGuard[T](n * w)
+		GatherRowsTrans(dst, src, n, idx)
+		checkGuard(t, "GatherRowsTrans", dst)
+		for i := 0; i < n; i++ {
+			for k, j := range idx {
+				if got, want := dst[i*w+k], src[j*n+i]; got != want {
+					t.Fatalf("%d columns: dst[%d, %d] = %v, want %v", w, i, k, got, want)
+				}
+			}
 		}
 	}
 }
