@@ -27,7 +27,7 @@ func MulElem[T Float](dst, a, b []T) {
 // Scale sets dst[i] = s·a[i].
 func Scale[T Float](dst []T, s T, a []T) {
 	a = a[:len(dst)]
-	impl[T]().scale(dst, s, a)
+	scaleSplit(dst, s, a)
 }
 
 // AddScaled sets dst[i] = a[i] + s·b[i], the product rounded before the

@@ -2,9 +2,9 @@ package kernel
 
 import "sync"
 
-// elemParallelMin is the length from which AddScaled and
-// FirstNonFiniteAddScaled, the two passes of a gradient-descent update,
-// split their range between goroutines. The split gives each goroutine
+// elemParallelMin is the length from which Scale, AddScaled and
+// FirstNonFiniteAddScaled, the 1/m of a gradient and the two passes of a
+// gradient-descent update, split their range between goroutines. The split gives each goroutine
 // the same share at every call, as the split of a matrix product does, so
 // that the share of the weights a core updates is the share it multiplies.
 // On the Zen 5 machine of gemm_parallel.go, TestCalibrateElementwise
@@ -19,7 +19,8 @@ const gatherParallelMin = 32 << 10
 
 // The operations an elemJob runs.
 const (
-	opAddScaled = iota
+	opScale = iota
+	opAddScaled
 	opNonFiniteAddScaled
 	opGather
 )
@@ -49,6 +50,8 @@ func (j *elemJob[T]) runPart(part int) {
 	}
 	hi := min(lo+j.step, len(j.a))
 	switch j.op {
+	case opScale:
+		impl[T]().scale(j.dst[lo:hi], j.s, j.a[lo:hi])
 	case opAddScaled:
 		impl[T]().addScaled(j.dst[lo:hi], j.a[lo:hi], j.s, j.b[lo:hi])
 	case opNonFiniteAddScaled:
@@ -107,6 +110,18 @@ func (j *elemJob[T]) run() {
 func (j *elemJob[T]) release() {
 	j.dst, j.a, j.b, j.idx = nil, nil, nil, nil
 	elemJobs[T]().Put(j)
+}
+
+// scaleSplit is Scale on as many goroutines as the length warrants.
+func scaleSplit[T Float](dst []T, s T, a []T) {
+	j := elemSplit[T](opScale, len(dst), len(dst))
+	if j == nil {
+		impl[T]().scale(dst, s, a)
+		return
+	}
+	j.dst, j.a, j.s = dst, a, s
+	j.run()
+	j.release()
 }
 
 // addScaledSplit is AddScaled on as many goroutines as the length

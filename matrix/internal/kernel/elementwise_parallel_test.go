@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// TestElementwiseSplit checks AddScaled and FirstNonFiniteAddScaled on
-// lengths they split between goroutines against the portable loops: the
-// same values bit for bit, and the first bad index wherever the bad values
-// fall relative to the parts.
+// TestElementwiseSplit checks Scale, AddScaled and
+// FirstNonFiniteAddScaled on lengths they split between goroutines
+// against the portable loops: the same values bit for bit, and the first
+// bad index wherever the bad values fall relative to the parts.
 func TestElementwiseSplit(t *testing.T) {
 	t.Run("f32", func(t *testing.T) { testElementwiseSplit[float32](t) })
 	t.Run("f64", func(t *testing.T) { testElementwiseSplit[float64](t) })
@@ -41,6 +41,14 @@ func testElementwiseSplit[T Float](t *testing.T) {
 		for i := n; i < len(got); i++ {
 			if !math.IsNaN(float64(got[i])) {
 				t.Fatalf("AddScaled: n = %d: guard cell %d overwritten", n, i)
+			}
+		}
+
+		ref.scale(want, -1.5, a)
+		Scale(got[:n], -1.5, a)
+		for i := range want {
+			if math.Float64bits(float64(got[i])) != math.Float64bits(float64(want[i])) {
+				t.Fatalf("Scale: n = %d: dst[%d] = %v, want %v", n, i, got[i], want[i])
 			}
 		}
 
@@ -115,6 +123,7 @@ func TestElementwiseSplitNoAlloc(t *testing.T) {
 	}
 	for i, f := range []func(){
 		func() { GatherRowsTrans(a, b, 784, idx) },
+		func() { Scale(a, 0.5, b) },
 		func() { AddScaled(a, a, -0.5, b) },
 		func() { FirstNonFiniteAddScaled(a, -0.5, b) },
 	} {
