@@ -98,8 +98,8 @@ func newW1NetworkSeed(seed uint64) (*nn.Network[float32], error) {
 // seed s and the example order from seed 100+s, for s = 1 … n, and
 // returns the test accuracies as the metric test_acc_5ep_seeds. The
 // accuracy after five epochs of SGD at α = 0.1 varies with the seeds by
-// about a quarter of a percentage point, so one pair tells little about
-// an implementation, and the spread of many pairs tells more.
+// about a quarter of a percentage point. One pair shows little about an
+// implementation, and the spread of many pairs shows more.
 func runW1Seeds(trainSet, testSet *data.Dataset[float32], n, threads int) ([]Result, error) {
 	accs := make([]float64, n)
 	for s := 1; s <= n; s++ {

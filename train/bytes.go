@@ -54,12 +54,9 @@ type bytesStep[T matrix.Float] struct {
 // newBytesStep returns the byte step for training net on ds with full
 // batches, or nil when it does not apply: it needs a network of one layer
 // with a matched output and loss, no gradient with respect to X, and
-// XBytes that still equals X. The check reads X once.
+// XBytes. The caller checks that XBytes still equals X.
 func newBytesStep[T matrix.Float](net *nn.Network[T], ds *data.Dataset[T]) *bytesStep[T] {
 	if ds.XBytes == nil || net.Layers() != 1 || !net.Loss.Matches(net.Act[1]) || net.InputGrad || net.HasDropout() {
-		return nil
-	}
-	if !matrix.EqualBytesTrans(ds.X, ds.XBytes) {
 		return nil
 	}
 	m := ds.Len()

@@ -43,11 +43,11 @@ import (
 // batch gathers whole examples.
 //
 // Full-batch training reads trainSet.XBytes instead of X when it is set
-// and still equals X, which Run checks once. For a network of one layer
+// and still equals X, which Run checks once. Take a network of one layer
 // with a matched output and loss (sigmoid with bce, softmax with cce,
-// linear with mse) and inputs larger than the caches hold, each step reads
-// the bytes once, computing the forward pass, the cost and the gradients
-// block by block of examples. Otherwise the two products with X,
+// linear with mse) and inputs larger than the caches hold: each step then
+// reads the bytes once, computing the forward pass, the cost and the
+// gradients block by block of examples. Otherwise the two products with X,
 // Z[1] = W[1]·X and dW[1] = (1/m)·dZ[1]·Xᵀ, read the bytes (see
 // nn.Network.SetInputBytes). The results equal those of the plain passes
 // up to rounding.
@@ -148,15 +148,18 @@ func newLoop[T matrix.Float](net *nn.Network[T], trainSet, validSet *data.Datase
 	lp.full = lp.batchSize == m
 	lp.shuffle = cfg.Shuffle && !lp.full
 	if lp.full {
-		if x := trainSet.XBytes; x != nil && len(x.RawData()) >= bytesStepMinBytes {
+		// X is read once here to check that the bytes still equal it.
+		x := trainSet.XBytes
+		useBytes := x != nil && matrix.EqualBytesTrans(trainSet.X, x)
+		if useBytes && len(x.RawData()) >= bytesStepMinBytes {
 			lp.bytes = newBytesStep(net, trainSet)
 		}
 		switch {
 		case lp.bytes != nil:
-		case trainSet.XBytes != nil && matrix.EqualBytesTrans(trainSet.X, trainSet.XBytes):
+		case useBytes:
 			// Every step's Z[1] and dW[1] read the inputs as bytes, in
 			// both layouts; finish removes them from the network.
-			net.SetInputBytes(trainSet.X, trainSet.XBytes.Transpose(), trainSet.XBytes)
+			net.SetInputBytes(trainSet.X, x.Transpose(), x)
 		default:
 			// Every step's dW[1] reads Xᵀ, made once, instead of
 			// transposing X anew; finish removes it from the network.

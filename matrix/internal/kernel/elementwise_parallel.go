@@ -105,11 +105,22 @@ func (j *elemJob[T]) run() {
 	j.team.run(j, nparts, nparts-1)
 }
 
-// release drops the job's references to the operands and returns it to
-// the pool.
-func (j *elemJob[T]) release() {
+// finish runs the job, returns it to the pool without its operands, and
+// returns the lowest bad index its parts found, or −1.
+func (j *elemJob[T]) finish() int {
+	j.run()
+	first := -1
+	if j.op == opNonFiniteAddScaled {
+		for _, i := range j.first {
+			if i >= 0 {
+				first = i
+				break
+			}
+		}
+	}
 	j.dst, j.a, j.b, j.idx = nil, nil, nil, nil
 	elemJobs[T]().Put(j)
+	return first
 }
 
 // scaleSplit is Scale on as many goroutines as the length warrants.
@@ -120,8 +131,7 @@ func scaleSplit[T Float](dst []T, s T, a []T) {
 		return
 	}
 	j.dst, j.a, j.s = dst, a, s
-	j.run()
-	j.release()
+	j.finish()
 }
 
 // addScaledSplit is AddScaled on as many goroutines as the length
@@ -133,8 +143,7 @@ func addScaledSplit[T Float](dst, a []T, s T, b []T) {
 		return
 	}
 	j.dst, j.a, j.s, j.b = dst, a, s, b
-	j.run()
-	j.release()
+	j.finish()
 }
 
 // nonFiniteAddScaledSplit is FirstNonFiniteAddScaled on as many
@@ -145,16 +154,7 @@ func nonFiniteAddScaledSplit[T Float](a []T, s T, b []T) int {
 		return impl[T]().nonFiniteAddScaled(a, s, b)
 	}
 	j.a, j.s, j.b = a, s, b
-	j.run()
-	first := -1
-	for _, i := range j.first {
-		if i >= 0 {
-			first = i
-			break
-		}
-	}
-	j.release()
-	return first
+	return j.finish()
 }
 
 // gatherSplit is GatherRowsTrans on as many goroutines as the size of dst
@@ -166,6 +166,5 @@ func gatherSplit[T Float](dst, src []T, n int, idx []int) {
 		return
 	}
 	j.dst, j.a, j.n, j.idx = dst, src, n, idx
-	j.run()
-	j.release()
+	j.finish()
 }

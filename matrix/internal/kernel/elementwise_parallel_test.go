@@ -94,8 +94,7 @@ func TestCalibrateElementwise(t *testing.T) {
 				return
 			}
 			j.dst, j.a, j.s, j.b = a, a, -0.01, b
-			j.run()
-			j.release()
+			j.finish()
 		}
 		if n < elemParallelMin {
 			// elemSplit refuses short lengths: split them by hand.

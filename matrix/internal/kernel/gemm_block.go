@@ -180,13 +180,10 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 	s.reserve(g, mcMax, ncMax, kcMax)
 	// With few rows, each element of B serves few multiply–adds, and
 	// reading B where it lies costs less than copying it first.
-	direct := g.kernelStrided != nil && !transB && m <= directBMaxRows
+	direct := bb == nil && g.kernelStrided != nil && !transB && m <= directBMaxRows
 	// Bytes are read in place by a kernel that converts them, or packed
 	// with the conversion.
 	directBytes := bb != nil && g.kernelBytes != nil
-	if bb != nil {
-		direct = false
-	}
 	for jc := 0; jc < n; jc += ncMax {
 		nc := min(ncMax, n-jc)
 		for pc := 0; pc < k; pc += kcMax {

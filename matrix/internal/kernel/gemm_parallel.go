@@ -281,9 +281,9 @@ type partRunner interface {
 
 // team runs the parts of one job on the goroutine that split it and on
 // workers. The splitting goroutine runs part 0, then each goroutine claims
-// the next part until none is left, so a worker that starts late takes
-// fewer parts, and the splitting goroutine never waits for a worker that
-// has not started.
+// the next part until none is left. A worker that starts late takes
+// fewer parts, and the splitting goroutine waits only for parts that a
+// worker has already claimed.
 type team struct {
 	// state holds the job's generation, its number of parts and the next
 	// unclaimed part (see unpack), in one word, so that a claim checks

@@ -114,9 +114,9 @@ func (g *gen) gemmKernels(s isa, e elem) {
 type bLayout int
 
 const (
-	packedB  bLayout = iota // packed micro-panels, nr elements per step
-	stridedB                // in place, b[p·ldb + j]
-	bytesB                  // in place as unsigned bytes, b[p·ldb + j], converted to float
+	packedB  bLayout = iota // packed micro-panels of nr elements per step
+	stridedB                // B in place: element (p, j) at b[p·ldb + j]
+	bytesB                  // B in place as unsigned bytes, converted to float
 )
 
 // kernelSet writes the micro-kernels for B in the given layout.
