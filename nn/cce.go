@@ -16,20 +16,32 @@ import (
 func cceSum[T float32 | float64](Z, Y *matrix.Dense[T]) float64 {
 	r, c := Z.Dims()
 	z, y := Z.RawData(), Y.RawData()
+	var maxBuf, logBuf [softmaxBlock]float64
 	var s float64
-	for j := 0; j < c; j++ {
-		zmax := math.Inf(-1)
-		for i := 0; i < r; i++ {
-			zmax = math.Max(zmax, float64(z[i*c+j]))
+	for j0 := 0; j0 < c; j0 += softmaxBlock {
+		w := min(softmaxBlock, c-j0)
+		zmax, logSum := maxBuf[:w], logBuf[:w]
+		columnMax(zmax, z, r, c, j0)
+		// logSum[k] is first Σ_i e^(z_ik − max), added from row 0 down,
+		// then its log.
+		for k := range logSum {
+			logSum[k] = 0
 		}
-		var sum float64
 		for i := 0; i < r; i++ {
-			sum += math.Exp(float64(z[i*c+j]) - zmax)
+			for k, v := range z[i*c+j0 : i*c+j0+w] {
+				logSum[k] += math.Exp(float64(v) - zmax[k])
+			}
 		}
-		logSum := math.Log(sum)
-		for i := 0; i < r; i++ {
-			if t := float64(y[i*c+j]); t != 0 {
-				s -= t * (float64(z[i*c+j]) - zmax - logSum)
+		for k, v := range logSum {
+			logSum[k] = math.Log(v)
+		}
+		// The terms are added column by column, as the definition reads.
+		for k := 0; k < w; k++ {
+			j := j0 + k
+			for i := 0; i < r; i++ {
+				if t := float64(y[i*c+j]); t != 0 {
+					s -= t * (float64(z[i*c+j]) - zmax[k] - logSum[k])
+				}
 			}
 		}
 	}

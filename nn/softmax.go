@@ -10,24 +10,72 @@ import (
 // The column maximum is subtracted before exponentiating, so no e^z
 // overflows: softmax([1000, 1001, 1002]) equals softmax([0, 1, 2]). A column
 // holding +Inf or NaN gives NaN.
+//
+// It works along rows, which are contiguous, on blocks of softmaxBlock
+// columns. Each column's sum still adds its terms from row 0 down, so the
+// result equals the column-by-column definition bit for bit.
 func softmaxForward[T float32 | float64](A, Z *matrix.Dense[T]) {
 	r, c := Z.Dims()
 	a, z := A.RawData(), Z.RawData()
-	for j := 0; j < c; j++ {
-		zmax := math.Inf(-1)
-		for i := 0; i < r; i++ {
-			zmax = math.Max(zmax, float64(z[i*c+j]))
-		}
-		var sum float64
-		for i := 0; i < r; i++ {
-			e := math.Exp(float64(z[i*c+j]) - zmax)
-			a[i*c+j] = T(e)
-			sum += e
+	var maxBuf, sumBuf [softmaxBlock]float64
+	for j0 := 0; j0 < c; j0 += softmaxBlock {
+		w := min(softmaxBlock, c-j0)
+		zmax, sum := maxBuf[:w], sumBuf[:w]
+		columnMax(zmax, z, r, c, j0)
+		for k := range sum {
+			sum[k] = 0
 		}
 		for i := 0; i < r; i++ {
-			a[i*c+j] = T(float64(a[i*c+j]) / sum)
+			zi, ai := z[i*c+j0:i*c+j0+w], a[i*c+j0:i*c+j0+w]
+			for k, v := range zi {
+				e := math.Exp(float64(v) - zmax[k])
+				ai[k] = T(e)
+				sum[k] += e
+			}
+		}
+		for i := 0; i < r; i++ {
+			ai := a[i*c+j0 : i*c+j0+w]
+			for k, v := range ai {
+				ai[k] = T(float64(v) / sum[k])
+			}
 		}
 	}
+}
+
+// softmaxBlock is the number of columns softmaxForward and cceSum work on
+// at a time.
+const softmaxBlock = 64
+
+// columnMax sets zmax[k] to the maximum of column j0+k of z, (r, c), in
+// float64, with math.Max's special cases: +Inf if the column holds +Inf,
+// else NaN if it holds a NaN, and +0 over −0.
+func columnMax[T float32 | float64](zmax []float64, z []T, r, c, j0 int) {
+	for k := range zmax {
+		zmax[k] = math.Inf(-1)
+	}
+	for i := 0; i < r; i++ {
+		for k, v := range z[i*c+j0 : i*c+j0+len(zmax)] {
+			zmax[k] = max64(zmax[k], float64(v))
+		}
+	}
+}
+
+// max64 returns math.Max(m, f) without a call.
+func max64(m, f float64) float64 {
+	switch {
+	case f > m:
+		return f
+	case f == m:
+		if f == 0 && !math.Signbit(f) {
+			return f
+		}
+		return m
+	case m > f || math.IsInf(m, 1):
+		return m
+	case math.IsInf(f, 1):
+		return f
+	}
+	return math.NaN()
 }
 
 // softmaxBackward sets dZ = A ⊙ (dA − Σ_k A_k·dA_k), column by column: the

@@ -60,21 +60,30 @@ const (
 )
 
 // gemmSplit runs the blocked GEMM on at most w goroutines. When k is much
-// larger than m and n, it splits the inner dimension: each goroutine
+// larger than m and n, and C has too few rows to give each goroutine two
+// micro-tiles of them, it splits the inner dimension: each goroutine
 // computes a partial product over its range of k, and the partial
-// products are summed into C at the end. Otherwise it splits C into
-// blocks of whole micro-tiles along whichever of m and n has more of
-// them, and each goroutine packs its own copy of the operand the blocks
-// share. B is bb, in bytes, when bb is not nil; see gemmBlocked.
+// products are summed into C at the end. Otherwise it splits C along
+// whichever of m and n has more micro-tiles, and each goroutine packs its
+// own copy of the operand the blocks share. A C large enough for
+// element-wise passes to split it (elemParallelMin) is split by rows
+// whenever it has two micro-tiles of rows per goroutine: those passes
+// split ranges of rows too, so each core keeps its rows of a gradient
+// through its product, its 1/m and the update of the weights, and its
+// rows of those weights through the next forward product. Rows are split
+// evenly, not in whole micro-tiles: the longest part needs as many
+// micro-tiles either way, and 256 rows split as 128 and 128, as the
+// element-wise passes split them. B is bb, in bytes, when bb is not nil;
+// see gemmBlocked.
 func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, bb []uint8, ldb int, beta T, c []T, ldc int) {
 	tilesM := (m + g.mr - 1) / g.mr
 	tilesN := (n + g.nr - 1) / g.nr
 	mode := splitN
 	switch {
-	case k >= 2*g.kc && k > 2*max(m, n):
+	case k >= 2*g.kc && k > 2*max(m, n) && tilesM < 2*w:
 		mode = splitK
 		w = min(w, k/g.kc)
-	case tilesM > tilesN:
+	case tilesM > tilesN || (m*n >= elemParallelMin && tilesM >= 2*w):
 		mode = splitM
 		w = min(w, tilesM)
 	default:
@@ -98,7 +107,7 @@ func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T
 	var nparts int
 	switch mode {
 	case splitM:
-		bj.step = roundUp((m+w-1)/w, g.mr)
+		bj.step = (m + w - 1) / w
 		nparts = (m + bj.step - 1) / bj.step
 	case splitN:
 		bj.step = roundUp((n+w-1)/w, g.nr)

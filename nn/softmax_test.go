@@ -1,0 +1,102 @@
+package nn
+
+import (
+	"github.com/backprop-go/backprop/matrix"
+	"math"
+	"testing"
+)
+
+// TestMax64MatchesMathMax compares max64 with math.Max on every pair of
+// special and ordinary values, bit for bit.
+func TestMax64MatchesMathMax(t *testing.T) {
+	vals := []float64{math.Inf(-1), -2, -math.SmallestNonzeroFloat64, math.Copysign(0, -1), 0, 1.5, math.MaxFloat64, math.Inf(1), math.NaN()}
+	for _, m := range vals {
+		for _, f := range vals {
+			got, want := max64(m, f), math.Max(m, f)
+			if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Errorf("max64(%v, %v) = %v (bits %#x), math.Max gives %v (bits %#x)", m, f, got, math.Float64bits(got), want, math.Float64bits(want))
+			}
+		}
+	}
+}
+
+// columnSoftmax is softmaxForward written column by column, with
+// math.Max, as the definition reads.
+func columnSoftmax(a, z []float32, r, c int) {
+	for j := 0; j < c; j++ {
+		zmax := math.Inf(-1)
+		for i := 0; i < r; i++ {
+			zmax = math.Max(zmax, float64(z[i*c+j]))
+		}
+		var sum float64
+		for i := 0; i < r; i++ {
+			e := math.Exp(float64(z[i*c+j]) - zmax)
+			a[i*c+j] = float32(e)
+			sum += e
+		}
+		for i := 0; i < r; i++ {
+			a[i*c+j] = float32(float64(a[i*c+j]) / sum)
+		}
+	}
+}
+
+// columnCCE is cceSum written column by column.
+func columnCCE(z, y []float32, r, c int) float64 {
+	var s float64
+	for j := 0; j < c; j++ {
+		zmax := math.Inf(-1)
+		for i := 0; i < r; i++ {
+			zmax = math.Max(zmax, float64(z[i*c+j]))
+		}
+		var sum float64
+		for i := 0; i < r; i++ {
+			sum += math.Exp(float64(z[i*c+j]) - zmax)
+		}
+		logSum := math.Log(sum)
+		for i := 0; i < r; i++ {
+			if t := float64(y[i*c+j]); t != 0 {
+				s -= t * (float64(z[i*c+j]) - zmax - logSum)
+			}
+		}
+	}
+	return s
+}
+
+// TestSoftmaxBlocksMatchColumns checks that the blocked, row-wise
+// softmax and cross-entropy equal the column-by-column definitions bit
+// for bit, across block edges and on columns holding ±Inf and NaN.
+func TestSoftmaxBlocksMatchColumns(t *testing.T) {
+	specials := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), float32(math.Copysign(0, -1)), 0, 1000}
+	for _, r := range []int{2, 3, 10} {
+		for _, c := range []int{1, softmaxBlock - 1, softmaxBlock, softmaxBlock + 1, 2*softmaxBlock + 5} {
+			Z := matrix.New[float32](r, c, nil)
+			Y := matrix.New[float32](r, c, nil)
+			z, y := Z.RawData(), Y.RawData()
+			for i := range z {
+				z[i] = float32(math.Sin(float64(i)*1.7)) * 30
+			}
+			// Columns with a special value have no target, so that the
+			// cost stays finite and is compared too.
+			for j := 0; j < c; j++ {
+				if j%7 == 3 {
+					z[((j/7)%r)*c+j] = specials[(j/7)%len(specials)]
+					continue
+				}
+				y[(j%r)*c+j] = 1
+			}
+			A := matrix.New[float32](r, c, nil)
+			softmaxForward(A, Z)
+			want := make([]float32, r*c)
+			columnSoftmax(want, z, r, c)
+			for i, v := range A.RawData() {
+				if math.Float32bits(v) != math.Float32bits(want[i]) && !(v != v && want[i] != want[i]) {
+					t.Fatalf("r=%d c=%d: A[%d] = %v, column by column %v", r, c, i, v, want[i])
+				}
+			}
+			got, wantCost := cceSum(Z, Y), columnCCE(z, y, r, c)
+			if math.IsNaN(got) || math.Float64bits(got) != math.Float64bits(wantCost) {
+				t.Errorf("r=%d c=%d: cceSum = %v, column by column %v", r, c, got, wantCost)
+			}
+		}
+	}
+}
