@@ -22,20 +22,7 @@ func (m *Dense[T]) MulTrans(a *Dense[T], aTrans bool, b *Dense[T], bTrans bool) 
 // are not read; otherwise m must already have that shape. Gemm panics on
 // mismatched shapes and when m shares memory with a or b.
 func (m *Dense[T]) Gemm(alpha T, a *Dense[T], aTrans bool, b *Dense[T], bTrans bool, beta T) {
-	ar, ac := a.rows, a.cols
-	if aTrans {
-		ar, ac = ac, ar
-	}
-	br, bc := b.rows, b.cols
-	if bTrans {
-		br, bc = bc, br
-	}
-	if ac != br {
-		panic(ErrShape)
-	}
-	if overlaps(m, a) || overlaps(m, b) {
-		panic(ErrAlias)
-	}
+	ar, ac, bc := m.productDims(a, aTrans, b, bTrans)
 	if beta == 0 {
 		m.Resize(ar, bc)
 	} else if m.rows != ar || m.cols != bc {
@@ -53,6 +40,41 @@ func (m *Dense[T]) Gemm(alpha T, a *Dense[T], aTrans bool, b *Dense[T], bTrans b
 		return
 	}
 	kernel.Gemm(aTrans, bTrans, ar, bc, ac, alpha, a.RawData(), max(a.cols, 1), b.RawData(), max(b.cols, 1), beta, m.RawData(), m.cols)
+}
+
+// ScaledMulTrans sets m = s·(op(a)·op(b)), the product rounded before it
+// is scaled: bit for bit MulTrans followed by Scale(s, m). The gradient
+// dW = (1/m)·dZ·Aᵀ uses it. When the inner dimension is short, as a
+// mini-batch is, s is applied as the product is stored, saving a pass
+// over m.
+func (m *Dense[T]) ScaledMulTrans(s T, a *Dense[T], aTrans bool, b *Dense[T], bTrans bool) {
+	ar, ac, bc := m.productDims(a, aTrans, b, bTrans)
+	m.Resize(ar, bc)
+	if ar == 0 || bc == 0 {
+		return
+	}
+	kernel.GemmScaled(aTrans, bTrans, ar, bc, ac, s, a.RawData(), max(a.cols, 1), b.RawData(), max(b.cols, 1), m.RawData(), m.cols)
+}
+
+// productDims returns the shape (r, k)·(k, c) of op(a)·op(b) as r, k and
+// c, and panics if the inner dimensions differ or m shares memory with a
+// or b.
+func (m *Dense[T]) productDims(a *Dense[T], aTrans bool, b *Dense[T], bTrans bool) (r, k, c int) {
+	ar, ac := a.rows, a.cols
+	if aTrans {
+		ar, ac = ac, ar
+	}
+	br, bc := b.rows, b.cols
+	if bTrans {
+		br, bc = bc, br
+	}
+	if ac != br {
+		panic(ErrShape)
+	}
+	if overlaps(m, a) || overlaps(m, b) {
+		panic(ErrAlias)
+	}
+	return ar, ac, bc
 }
 
 // sameShape panics unless a and b have equal shapes.
@@ -128,11 +150,7 @@ func (m *Dense[T]) RowSums(a *Dense[T]) {
 		panic(ErrAlias)
 	}
 	m.Resize(a.rows, 1)
-	ad := a.RawData()
-	c := a.cols
-	for i := 0; i < a.rows; i++ {
-		m.data[i] = kernel.Sum(ad[i*c : (i+1)*c])
-	}
+	kernel.RowSums(m.data, a.RawData(), a.rows, a.cols)
 }
 
 // Transpose sets m = aᵀ.

@@ -36,19 +36,19 @@ func (net *Network[T]) Backward(Y *matrix.Dense[T], lambda float64) error {
 
 	for l := L; l >= 1; l-- {
 		dZ := net.DZ[l]
-		// dW[l] = (1/m)·dZ[l]·A[l−1]ᵀ + (λ/m)·W[l]. The 1/m is a pass of
-		// its own: GEMM's alpha would round differently.
+		// dW[l] = (1/m)·dZ[l]·A[l−1]ᵀ + (λ/m)·W[l]. The product is
+		// rounded before the 1/m, as the formula reads.
 		if l == 1 && net.xB != nil && net.xBFor == net.A[0] {
 			// The same product with Xᵀ read as bytes.
 			net.DW[l].MulBytes(dZ, net.xBT)
+			net.DW[l].Scale(1/m, net.DW[l])
 		} else if l == 1 && net.xT != nil && net.xTFor == net.A[0] {
 			// The same product with Xᵀ given, (m, n[0]), read as it is
 			// instead of transposed anew at every step.
-			net.DW[l].Mul(dZ, net.xT)
+			net.DW[l].ScaledMulTrans(1/m, dZ, false, net.xT, false)
 		} else {
-			net.DW[l].MulTrans(dZ, false, net.A[l-1], true)
+			net.DW[l].ScaledMulTrans(1/m, dZ, false, net.A[l-1], true)
 		}
-		net.DW[l].Scale(1/m, net.DW[l])
 		if lambda != 0 {
 			net.DW[l].AddScaled(net.DW[l], T(lambda)/m, net.W[l])
 		}

@@ -81,6 +81,40 @@ func Sum[T Float](a []T) T {
 	return s
 }
 
+// RowSums sets dst[i] to Sum of row i of a, (rows, cols) with row stride
+// cols. Eight rows are summed side by side, each left to right as Sum
+// does, so the results equal Sum's bit for bit while eight additions are
+// in flight instead of one.
+func RowSums[T Float](dst, a []T, rows, cols int) {
+	i := 0
+	for ; i+8 <= rows; i += 8 {
+		r0 := a[i*cols : (i+1)*cols]
+		r1 := a[(i+1)*cols : (i+2)*cols]
+		r2 := a[(i+2)*cols : (i+3)*cols]
+		r3 := a[(i+3)*cols : (i+4)*cols]
+		r4 := a[(i+4)*cols : (i+5)*cols]
+		r5 := a[(i+5)*cols : (i+6)*cols]
+		r6 := a[(i+6)*cols : (i+7)*cols]
+		r7 := a[(i+7)*cols : (i+8)*cols]
+		var s0, s1, s2, s3, s4, s5, s6, s7 T
+		for j := range r0 {
+			s0 += r0[j]
+			s1 += r1[j]
+			s2 += r2[j]
+			s3 += r3[j]
+			s4 += r4[j]
+			s5 += r5[j]
+			s6 += r6[j]
+			s7 += r7[j]
+		}
+		dst[i], dst[i+1], dst[i+2], dst[i+3] = s0, s1, s2, s3
+		dst[i+4], dst[i+5], dst[i+6], dst[i+7] = s4, s5, s6, s7
+	}
+	for ; i < rows; i++ {
+		dst[i] = Sum(a[i*cols : (i+1)*cols])
+	}
+}
+
 // Dot returns Σ a[i]·b[i], accumulated left to right.
 func Dot[T Float](a, b []T) T {
 	var s T

@@ -326,6 +326,28 @@ func TestTranspose(t *testing.T) {
 	}
 }
 
+// TestRowSumsMatchesSum checks RowSums against Sum of each row, bit for
+// bit, for row counts around its block of eight and values whose sums
+// depend on the order of the additions.
+func TestRowSumsMatchesSum(t *testing.T) {
+	for _, r := range []int{0, 1, 7, 8, 9, 17, 256} {
+		for _, c := range []int{0, 1, 5, 64} {
+			a := make([]float32, r*c)
+			for i := range a {
+				a[i] = float32(math.Sin(float64(i))) * float32(math.Pow(10, float64(i%9-4)))
+			}
+			dst := withGuard[float32](r)
+			RowSums(dst, a, r, c)
+			checkGuard(t, "RowSums", dst)
+			for i := 0; i < r; i++ {
+				if want := Sum(a[i*c : (i+1)*c]); math.Float32bits(dst[i]) != math.Float32bits(want) {
+					t.Fatalf("RowSums (%d, %d): row %d = %v, Sum gives %v", r, c, i, dst[i], want)
+				}
+			}
+		}
+	}
+}
+
 // BenchmarkTranspose times the transpose of MNIST's X, (784, 60000).
 func BenchmarkTranspose(b *testing.B) {
 	const r, c = 784, 60000

@@ -29,6 +29,27 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 	}
 }
 
+// GemmScaled computes
+//
+//	C = s·(op(A)·op(B))
+//
+// with C m×n, rounding the product before scaling it: bit for bit what
+// Gemm with alpha = 1 and beta = 0 followed by Scale(C, s, C) gives. When
+// k fits one block of the inner dimension, the micro-kernels multiply by
+// s as they store C, after the product's last rounding, and the pass of
+// Scale over C is saved. C is written without being read.
+func GemmScaled[T Float](transA, transB bool, m, n, k int, s T, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	switch a := any(a).(type) {
+	case []float32:
+		gemmScaled32(transA, transB, m, n, k, float32(s), a, lda, any(b).([]float32), ldb, any(c).([]float32), ldc)
+	case []float64:
+		gemmScaled64(transA, transB, m, n, k, float64(s), a, lda, any(b).([]float64), ldb, any(c).([]float64), ldc)
+	}
+}
+
 // GemmBytes computes
 //
 //	C = alpha·A·B + beta·C
@@ -48,14 +69,16 @@ func GemmBytes[T Float](m, n, k int, alpha T, a []T, lda int, b []uint8, ldb int
 	}
 }
 
-// gemm32, gemm64, gemmBytes32 and gemmBytes64 are the kernels Gemm and
-// GemmBytes dispatch to; an architecture with assembly kernels replaces
-// them at init.
+// gemm32, gemm64, gemmScaled32, gemmScaled64, gemmBytes32 and
+// gemmBytes64 are the kernels Gemm, GemmScaled and GemmBytes dispatch to;
+// an architecture with assembly kernels replaces them at init.
 var (
-	gemm32      = gemmGo[float32]
-	gemm64      = gemmGo[float64]
-	gemmBytes32 = goGemm32.gemmBytes
-	gemmBytes64 = goGemm64.gemmBytes
+	gemm32       = gemmGo[float32]
+	gemm64       = gemmGo[float64]
+	gemmScaled32 = goGemm32.gemmScaled
+	gemmScaled64 = goGemm64.gemmScaled
+	gemmBytes32  = goGemm32.gemmBytes
+	gemmBytes64  = goGemm64.gemmBytes
 )
 
 // GemmRef is the plain triple loop that every GEMM kernel must equal up to

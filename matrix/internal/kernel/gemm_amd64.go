@@ -80,6 +80,8 @@ func init() {
 	best64 := gemmImpls64[len(gemmImpls64)-1]
 	gemm32 = best32.gemm
 	gemm64 = best64.gemm
+	gemmScaled32 = best32.gemmScaled
+	gemmScaled64 = best64.gemmScaled
 	gemmBytes32 = best32.gemmBytes
 	gemmBytes64 = best64.gemmBytes
 }

@@ -134,6 +134,27 @@ func (g *gemmImpl[T]) gemm(transA, transB bool, m, n, k int, alpha T, a []T, lda
 	}
 }
 
+// gemmScaled computes C = s·(op(A)·op(B)) with the contract of
+// GemmScaled. A product of m, n ≥ 2 with k ≤ kc runs the blocked GEMM
+// with one block of the inner dimension and no split of it, so the
+// kernels' C = alpha·acc multiplies each finished sum by s once, as Scale
+// would. Other products are computed, then scaled.
+func (g *gemmImpl[T]) gemmScaled(transA, transB bool, m, n, k int, s T, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	if m > 1 && n > 1 && k <= g.kc {
+		g.gemm(transA, transB, m, n, k, s, a, lda, b, ldb, 0, c, ldc)
+		return
+	}
+	g.gemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+	if ldc == n {
+		scaleSplit(c[:m*n], s, c[:m*n])
+		return
+	}
+	for i := 0; i < m; i++ {
+		ci := c[i*ldc : i*ldc+n]
+		scaleSplit(ci, s, ci)
+	}
+}
+
 // gemmBytes computes C = alpha·A·B + beta·C with the contract of
 // GemmBytes.
 func (g *gemmImpl[T]) gemmBytes(m, n, k int, alpha T, a []T, lda int, b []uint8, ldb int, beta T, c []T, ldc int) {

@@ -300,6 +300,83 @@ func TestGemmConformance(t *testing.T) {
 	})
 }
 
+// TestGemmScaledEqualsGemmThenScale checks every implementation's
+// gemmScaled, and GemmScaled, against gemm with alpha = 1 followed by
+// Scale, bit for bit: for k on both sides of kc, where the scale moves
+// into the kernels, for m or n of 1, for every transpose and with a row
+// stride of C above n.
+func TestGemmScaledEqualsGemmThenScale(t *testing.T) {
+	t.Run("f32", func(t *testing.T) { testGemmScaled(t, gemmImpls32, GemmScaled[float32], 1.0/64) })
+	t.Run("f64", func(t *testing.T) { testGemmScaled(t, gemmImpls64, GemmScaled[float64], 1.0/3) })
+}
+
+func testGemmScaled[T Float](t *testing.T, gs []*gemmImpl[T], public func(bool, bool, int, int, int, T, []T, int, []T, int, []T, int), s T) {
+	rnd := rand.New(rand.NewPCG(7, 8))
+	fill := func(n int) []T {
+		x := make([]T, n)
+		for i := range x {
+			x[i] = T(rnd.NormFloat64())
+		}
+		return x
+	}
+	for _, g := range gs {
+		for _, sz := range [][3]int{{1, 9, 5}, {9, 1, 5}, {2, 2, 1}, {13, 37, 64}, {25, 40, g.kc}, {25, 40, g.kc + 1}, {30, 3, 2*g.kc + 5}, {3, 3, 0}} {
+			m, n, k := sz[0], sz[1], sz[2]
+			for tr := 0; tr < 4; tr++ {
+				transA, transB := tr&1 == 1, tr&2 == 2
+				a, b := fill(m*k), fill(k*n)
+				lda, ldb := max(k, 1), max(n, 1)
+				if transA {
+					lda = max(m, 1)
+				}
+				if transB {
+					ldb = max(k, 1)
+				}
+				const pad = 3
+				ldc := n + pad
+				want := make([]T, m*ldc)
+				g.gemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, want, ldc)
+				for i := 0; i < m; i++ {
+					Scale(want[i*ldc:i*ldc+n], s, want[i*ldc:i*ldc+n])
+				}
+				runs := []struct {
+					name string
+					run  func(c []T)
+				}{
+					{g.name, func(c []T) { g.gemmScaled(transA, transB, m, n, k, s, a, lda, b, ldb, c, ldc) }},
+				}
+				// GemmScaled dispatches to the last, fastest, implementation.
+				if g == gs[len(gs)-1] {
+					runs = append(runs, runs[0])
+					runs[1].name = "GemmScaled"
+					runs[1].run = func(c []T) { public(transA, transB, m, n, k, s, a, lda, b, ldb, c, ldc) }
+				}
+				for _, f := range runs {
+					got := make([]T, m*ldc)
+					for i := range got {
+						got[i] = T(math.NaN())
+					}
+					f.run(got)
+					for i := 0; i < m; i++ {
+						for j := 0; j < ldc; j++ {
+							v, w := got[i*ldc+j], want[i*ldc+j]
+							if j >= n {
+								if v == v {
+									t.Fatalf("%s %dx%dx%d tA=%v tB=%v: wrote the pad at C[%d, %d]", f.name, m, n, k, transA, transB, i, j)
+								}
+								continue
+							}
+							if v != w || math.Signbit(float64(v)) != math.Signbit(float64(w)) {
+								t.Fatalf("%s %dx%dx%d tA=%v tB=%v: C[%d, %d] = %v, gemm then Scale gives %v", f.name, m, n, k, transA, transB, i, j, v, w)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestGemmDispatch checks that Gemm reaches a working kernel for each
 // element type.
 func TestGemmDispatch(t *testing.T) {
