@@ -87,6 +87,8 @@ type loop[T matrix.Float] struct {
 	// shuffled batch: a shuffled batch gathers whole rows of it, where
 	// gathering columns of X would read one element from each row.
 	XT *matrix.Dense[T]
+	// labels gives a shuffled or sliced batch its targets and labels.
+	labels batchLabels[T]
 	// bytes, when not nil, runs each full-batch step from the training
 	// set's XBytes in one pass (see bytesStep).
 	bytes *bytesStep[T]
@@ -381,7 +383,7 @@ func (lp *loop[T]) step(idx []int) (cost float64, correct int, err error) {
 		} else {
 			lp.X.GatherCols(X, idx)
 		}
-		lp.Y.GatherCols(Y, idx)
+		lp.labels.gather(&lp.Y, lp.train, idx)
 		X, Y = &lp.X, &lp.Y
 	}
 
@@ -401,8 +403,12 @@ func (lp *loop[T]) step(idx []int) (cost float64, correct int, err error) {
 	if math.IsNaN(cost) || math.IsInf(cost, 0) {
 		return 0, 0, lp.forwardDiverged(cost)
 	}
-	if lp.train.Labels != nil {
+	switch {
+	case lp.train.Labels == nil:
+	case lp.full:
 		correct = countCorrect(net.A[net.Layers()], lp.train.Labels, idx)
+	default:
+		correct = countCorrect(net.A[net.Layers()], lp.labels.batch, nil)
 	}
 
 	if err := net.Backward(Y, lp.cfg.Lambda); err != nil {
