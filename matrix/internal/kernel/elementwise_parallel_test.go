@@ -114,7 +114,8 @@ func TestElementwiseSplitNoAlloc(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector makes sync.Pool drop items")
 	}
-	a := make([]float32, 4*elemParallelMin)
+	// b holds the 190 rows of 784 elements that the gather reads.
+	a := make([]float32, max(4*elemParallelMin, 190*784))
 	b := make([]float32, len(a))
 	idx := make([]int, 64)
 	for k := range idx {
