@@ -42,13 +42,40 @@ func (net *Network[T]) CostTerms(Y *matrix.Dense[T], lambda float64) (data, l2 f
 	if err := net.checkPass(Y, lambda); err != nil {
 		return 0, 0, err
 	}
-	L := net.Layers()
 	m := float64(net.A[0].Cols())
-	data = SumLoss(net.Loss, net.Z[L], net.A[L], Y) / m
+	data = net.sumLoss(Y) / m
 	if lambda != 0 {
 		l2 = lambda / (2 * m) * net.sumSquaredWeights()
 	}
 	return data, l2, nil
+}
+
+// sumLoss returns SumLoss for the last forward pass. For a softmax output
+// with cross-entropy it takes each column's maximum and sum of
+// exponentials from that pass, which gives the same bits, unless Z[L] has
+// changed since.
+func (net *Network[T]) sumLoss(Y *matrix.Dense[T]) float64 {
+	L := net.Layers()
+	Z := net.Z[L]
+	if net.Loss == CCE && net.outZ.Len() > 0 && sameBits(net.outZ, Z) {
+		return cceColumns(0, Z, Y, 0, net.outMax, net.outSum)
+	}
+	return SumLoss(net.Loss, Z, net.A[L], Y)
+}
+
+// sameBits reports whether a and b have the same shape and the same
+// elements, where −0 differs from +0 and a NaN differs from everything.
+func sameBits[T matrix.Float](a, b *matrix.Dense[T]) bool {
+	if a.Rows() != b.Rows() || a.Cols() != b.Cols() {
+		return false
+	}
+	bd := b.RawData()
+	for i, v := range a.RawData() {
+		if w := bd[i]; v != w || math.Signbit(float64(v)) != math.Signbit(float64(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // sumSquaredWeights returns Σ_l ‖W[l]‖²_F, accumulated in float64.

@@ -120,9 +120,33 @@ func (net *Network[T]) forward(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*m
 			continue
 		}
 		net.D[l].Resize(0, 0)
+		if l == L && net.Act[L] == Softmax {
+			net.softmaxOutput()
+			continue
+		}
 		activateBias(net.Act[l], net.LeakySlope, A, Z, net.B[l])
 	}
+	if net.Act[L] != Softmax {
+		net.outZ.Resize(0, 0)
+	}
 	return net.A[L], nil
+}
+
+// softmaxOutput adds b[L] to Z[L] and sets A[L] to its softmax, keeping
+// each column's maximum and sum of exponentials for Cost.
+func (net *Network[T]) softmaxOutput() {
+	L := net.Layers()
+	Z, A := net.Z[L], net.A[L]
+	Z.AddColVec(Z, net.B[L])
+	A.Resize(Z.Dims())
+	c := Z.Cols()
+	if cap(net.outMax) < c {
+		net.outMax = make([]float64, c)
+		net.outSum = make([]float64, c)
+	}
+	net.outMax, net.outSum = net.outMax[:c], net.outSum[:c]
+	softmaxStats(A, Z, net.outMax, net.outSum)
+	net.outZ.Copy(Z)
 }
 
 // setInput makes X the cache A[0]. The network keeps X itself, saving a

@@ -46,6 +46,13 @@ type Network[T matrix.Float] struct {
 	// and transposed, given by SetInputBytes.
 	xB, xBT *matrix.Bytes
 	xBFor   *matrix.Dense[T]
+
+	// outMax and outSum hold, for a softmax output layer, each column's
+	// maximum and sum of exponentials from the last forward pass, and
+	// outZ a copy of the Z[L] they came from. Cost uses them, instead of
+	// computing the exponentials again, while Z[L] still equals outZ.
+	outMax, outSum []float64
+	outZ           *matrix.Dense[T]
 }
 
 // New returns a network with layer sizes n[0] … n[L] = sizes, activations
@@ -109,6 +116,7 @@ func (net *Network[T]) allocate() {
 		net.DW[l], net.DB[l] = new(matrix.Dense[T]), new(matrix.Dense[T])
 	}
 	net.ones = new(matrix.Dense[T])
+	net.outZ = new(matrix.Dense[T])
 }
 
 // Layers returns L, the number of layers with parameters.

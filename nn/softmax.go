@@ -15,29 +15,47 @@ import (
 // columns. Each column's sum still adds its terms from row 0 down, so the
 // result equals the column-by-column definition bit for bit.
 func softmaxForward[T float32 | float64](A, Z *matrix.Dense[T]) {
-	r, c := Z.Dims()
-	a, z := A.RawData(), Z.RawData()
 	var maxBuf, sumBuf [softmaxBlock]float64
+	c := Z.Cols()
 	for j0 := 0; j0 < c; j0 += softmaxBlock {
 		w := min(softmaxBlock, c-j0)
-		zmax, sum := maxBuf[:w], sumBuf[:w]
-		columnMax(zmax, z, r, c, j0)
-		for k := range sum {
-			sum[k] = 0
+		softmaxColumns(A, Z, j0, maxBuf[:w], sumBuf[:w])
+	}
+}
+
+// softmaxStats is softmaxForward that also sets zmax[j] and sum[j], of
+// length Z.Cols(), to column j's maximum and Σ_i e^(z_ij − max), the
+// numbers the cross-entropy of the column is computed from.
+func softmaxStats[T float32 | float64](A, Z *matrix.Dense[T], zmax, sum []float64) {
+	c := Z.Cols()
+	for j0 := 0; j0 < c; j0 += softmaxBlock {
+		j1 := min(j0+softmaxBlock, c)
+		softmaxColumns(A, Z, j0, zmax[j0:j1], sum[j0:j1])
+	}
+}
+
+// softmaxColumns sets columns j0 … j0+len(zmax)−1 of A to the softmax of
+// those of Z, and zmax and sum to their maxima and sums of exponentials.
+func softmaxColumns[T float32 | float64](A, Z *matrix.Dense[T], j0 int, zmax, sum []float64) {
+	r, c := Z.Dims()
+	a, z := A.RawData(), Z.RawData()
+	w := len(zmax)
+	columnMax(zmax, z, r, c, j0)
+	for k := range sum {
+		sum[k] = 0
+	}
+	for i := 0; i < r; i++ {
+		zi, ai := z[i*c+j0:i*c+j0+w], a[i*c+j0:i*c+j0+w]
+		for k, v := range zi {
+			e := math.Exp(float64(v) - zmax[k])
+			ai[k] = T(e)
+			sum[k] += e
 		}
-		for i := 0; i < r; i++ {
-			zi, ai := z[i*c+j0:i*c+j0+w], a[i*c+j0:i*c+j0+w]
-			for k, v := range zi {
-				e := math.Exp(float64(v) - zmax[k])
-				ai[k] = T(e)
-				sum[k] += e
-			}
-		}
-		for i := 0; i < r; i++ {
-			ai := a[i*c+j0 : i*c+j0+w]
-			for k, v := range ai {
-				ai[k] = T(float64(v) / sum[k])
-			}
+	}
+	for i := 0; i < r; i++ {
+		ai := a[i*c+j0 : i*c+j0+w]
+		for k, v := range ai {
+			ai[k] = T(float64(v) / sum[k])
 		}
 	}
 }

@@ -100,3 +100,53 @@ func TestSoftmaxBlocksMatchColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestCostReusesSoftmaxStats checks that Cost after Forward, which takes
+// the softmax's column statistics from the pass, equals SumLoss computed
+// anew bit for bit, and that a Z[L] changed in place since the pass is
+// read anew.
+func TestCostReusesSoftmaxStats(t *testing.T) {
+	net, err := New[float32]([]int{3, 4, 5}, []Activation{ReLU, Softmax}, CCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w1, w2 := net.W[1].RawData(), net.W[2].RawData()
+	for i := range w1 {
+		w1[i] = float32(math.Sin(float64(i) + 1))
+	}
+	for i := range w2 {
+		w2[i] = float32(math.Cos(float64(i)*0.7)) * 3
+	}
+	const m = 70
+	X := matrix.New[float32](3, m, nil)
+	Y := matrix.New[float32](5, m, nil)
+	for i := range X.RawData() {
+		X.RawData()[i] = float32(math.Sin(float64(i) * 0.31))
+	}
+	for j := 0; j < m; j++ {
+		Y.Set(j%5, j, 1)
+	}
+	if _, err := net.Forward(X); err != nil {
+		t.Fatal(err)
+	}
+	L := net.Layers()
+	want := SumLoss(net.Loss, net.Z[L], net.A[L], Y) / m
+	got, err := net.Cost(Y, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Float64bits(got) != math.Float64bits(want) {
+		t.Errorf("Cost after Forward = %v, SumLoss anew gives %v", got, want)
+	}
+
+	// A changed logit must change the cost.
+	net.Z[L].Set(2, 7, net.Z[L].At(2, 7)+5)
+	want = SumLoss(net.Loss, net.Z[L], net.A[L], Y) / m
+	got, err = net.Cost(Y, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Float64bits(got) != math.Float64bits(want) {
+		t.Errorf("Cost after changing Z[L] = %v, SumLoss anew gives %v", got, want)
+	}
+}
