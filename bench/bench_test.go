@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/backprop-go/backprop/data"
 	"github.com/backprop-go/backprop/nn"
@@ -256,5 +258,21 @@ func TestRunFlagErrors(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("run(%q) printed %q before failing", c.args, out.String())
 		}
+	}
+}
+
+// TestCoreRoundTrip checks that the probe returns a time between two
+// cores' latency and a scheduler's time slice, and 0 on one thread.
+func TestCoreRoundTrip(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	if d := coreRoundTrip(); d < 10*time.Nanosecond || d > time.Millisecond {
+		t.Errorf("round trip %v; want between 10 ns and 1 ms", d)
+	}
+	runtime.GOMAXPROCS(1)
+	if d := coreRoundTrip(); d != 0 {
+		t.Errorf("round trip on one thread %v, want 0", d)
 	}
 }

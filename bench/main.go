@@ -110,6 +110,9 @@ func run(args []string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "INFO backprop %s GOOS=%s GOARCH=%s GOMAXPROCS=%d NumCPU=%d kernels=%s\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), matrix.KernelInfo())
+	if *threads >= 2 {
+		fmt.Fprintf(w, "INFO core_round_trip_ns=%d (two goroutines passing a counter back and forth)\n", coreRoundTrip().Nanoseconds())
+	}
 
 	emit := func(rs []Result, err error) error {
 		if err != nil {
