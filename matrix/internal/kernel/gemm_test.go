@@ -422,3 +422,37 @@ func TestGemmNoAlloc(t *testing.T) {
 		}
 	}
 }
+
+// TestGemvSplitLead checks that a matrix–vector product in the dot form,
+// whose calling goroutine takes gemvLeadBytes more of the matrix than
+// each worker, gives the outputs of the unsplit product bit for bit and
+// leaves no output out, for leads from none to the half-part limit.
+func TestGemvSplitLead(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 10))
+	g := gemmImpls32[len(gemmImpls32)-1]
+	for _, sz := range [][2]int{{128, 7}, {256, 784}, {300, 40}, {1000, 3}, {129, 8192}} {
+		cnt, k := sz[0], sz[1]
+		mat := make([]float32, cnt*k)
+		for i := range mat {
+			mat[i] = float32(rnd.NormFloat64())
+		}
+		x := make([]float32, k)
+		for i := range x {
+			x[i] = float32(rnd.NormFloat64())
+		}
+		want := make([]float32, cnt)
+		g.gemvSplit(1, true, cnt, x, mat, k, 0, want, 1)
+		for _, w := range []int{2, 3} {
+			got := make([]float32, cnt)
+			for i := range got {
+				got[i] = float32(math.NaN())
+			}
+			g.gemvSplit(w, true, cnt, x, mat, k, 0, got, 1)
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("cnt=%d k=%d w=%d: output %d = %v, unsplit %v", cnt, k, w, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
