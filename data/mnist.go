@@ -71,6 +71,9 @@ func findIDX(dir, name string) (string, error) {
 			return "", fmt.Errorf("data: looking for the MNIST file %s: %w", p, err)
 		}
 	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("data: folder %s not found: %s", dir, mnistHint)
+	}
 	return "", fmt.Errorf("data: neither %s nor %s.gz is in %s: %s", name, name, dir, mnistHint)
 }
 

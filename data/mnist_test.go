@@ -78,6 +78,21 @@ func TestLoadMNISTMissingFile(t *testing.T) {
 	}
 }
 
+// TestLoadMNISTMissingFolder checks that a folder that does not exist is
+// named as such, with the fix.
+func TestLoadMNISTMissingFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "absent")
+	_, _, err := data.LoadMNIST[float32](dir)
+	if err == nil {
+		t.Fatal("no error for a folder that does not exist")
+	}
+	for _, want := range []string{"folder " + dir + " not found", "--data-dir"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
 func TestLoadMNISTGzipAndRaw(t *testing.T) {
 	// A folder mixing raw and gzip files, as a user may unpack only some.
 	dir := t.TempDir()
