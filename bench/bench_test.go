@@ -276,3 +276,29 @@ func TestCoreRoundTrip(t *testing.T) {
 		t.Errorf("round trip on one thread %v, want 0", d)
 	}
 }
+
+// TestW1NumPyDraw checks that W1's numpy draw gives the weights and the
+// first example order that the numpy peer's code gives: np.random.seed(1),
+// then (np.random.randn(n, n_prev)·√(2/n_prev)).astype(float32) for each
+// layer, then np.random.permutation(60000). The values were printed by
+// numpy 1.24.
+func TestW1NumPyDraw(t *testing.T) {
+	net, src, err := newW1NumPyDraw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, want := range []float32{0.08204182982444763, -0.030898364260792732, -0.02667670138180256} {
+		if got := net.W[1].At(0, j); got != want {
+			t.Errorf("W[1][0, %d] = %v, numpy gives %v", j, got, want)
+		}
+	}
+	if got, want := net.W[3].At(9, 127), float32(0.1272502988576889); got != want {
+		t.Errorf("W[3][9, 127] = %v, numpy gives %v", got, want)
+	}
+	order := src.Perm(60000)
+	for k, want := range []int{9532, 39518, 4011, 23734, 6621} {
+		if order[k] != want {
+			t.Errorf("order[%d] = %d, numpy's permutation gives %d", k, order[k], want)
+		}
+	}
+}

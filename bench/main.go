@@ -77,6 +77,7 @@ func run(args []string, w io.Writer) error {
 	threads := fs.Int("threads", runtime.NumCPU(), "GOMAXPROCS: the most goroutines the kernels use")
 	epochs := fs.Int("epochs", w1Epochs, "W1 epochs, at least 2 (the first one is a warm-up)")
 	dgemm := fs.Bool("dgemm", false, "W5 also in float64")
+	w1NumPy := fs.Bool("w1-numpy-draw", false, "W1 also trains once with its weights and example order drawn as the numpy peer draws them (numpy's generator, seed 1), and reports its test accuracy")
 	w1Seeds := fs.Int("w1-seeds", 0, "W1 also trains with `N` other pairs of seeds, weights 1 … N and example order 101 … 100+N, and reports their test accuracies")
 	dataDir := fs.String("data-dir", os.Getenv(catDirEnv), "cat-deep: folder holding train_catvnoncat.h5 and test_catvnoncat.h5")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file, for go tool pprof")
@@ -143,6 +144,11 @@ func run(args []string, w io.Writer) error {
 			return err
 		}
 		trained = net
+		if *w1NumPy {
+			if err := emit(runW1NumPyDraw(trainSet, testSet, *threads)); err != nil {
+				return err
+			}
+		}
 		if *w1Seeds > 0 {
 			if err := emit(runW1Seeds(trainSet, testSet, *w1Seeds, *threads)); err != nil {
 				return err

@@ -120,6 +120,46 @@ func runW1Seeds(trainSet, testSet *data.Dataset[float32], n, threads int) ([]Res
 	return []Result{newResult("W1", "test_acc_5ep_seeds", "frac", threads, accs, extra)}, nil
 }
 
+// runW1NumPyDraw trains W1 for w1Epochs epochs with its weights and
+// example order drawn as the numpy peer draws them: numpy's legacy
+// generator seeded with 1 gives the weights, randn·√(2/n[l−1]) layer by
+// layer, then one permutation per epoch. backprop and the peer then start
+// from the same weights and see the same batches, and their accuracies
+// differ only through float32 rounding. It returns the test accuracy as
+// the metric test_acc_5ep_numpy_draw.
+func runW1NumPyDraw(trainSet, testSet *data.Dataset[float32], threads int) ([]Result, error) {
+	net, src, err := newW1NumPyDraw()
+	if err != nil {
+		return nil, err
+	}
+	cfg := w1Config(w1Epochs)
+	cfg.Source = src
+	if _, err := train.Run(net, trainSet, nil, cfg); err != nil {
+		return nil, fmt.Errorf("bench: W1 training with numpy's draw: %w", err)
+	}
+	_, acc, err := train.Evaluate(net, testSet)
+	if err != nil {
+		return nil, err
+	}
+	extra := map[string]any{"generator": "numpy RandomState", "seed": 1}
+	return []Result{newResult("W1", "test_acc_5ep_numpy_draw", "frac", threads, []float64{acc}, extra)}, nil
+}
+
+// newW1NumPyDraw returns the W1 network with its weights drawn as the
+// numpy peer draws them, and the source that then draws the example
+// order.
+func newW1NumPyDraw() (*nn.Network[float32], *rand.NumPy, error) {
+	net, err := nn.New[float32](w1Sizes, []nn.Activation{nn.ReLU, nn.ReLU, nn.Softmax}, nn.CCE)
+	if err != nil {
+		return nil, nil, err
+	}
+	src := rand.NewNumPy(1)
+	if err := net.Init(nn.He, 0, src); err != nil {
+		return nil, nil, err
+	}
+	return net, src, nil
+}
+
 // w1Config returns the training settings of W1 for the given number of
 // epochs: SGD with α = 0.1, batches of 64, reshuffled every epoch.
 func w1Config(epochs int) train.Config {
