@@ -18,6 +18,8 @@ func coreRoundTrip() time.Duration {
 	if runtime.GOMAXPROCS(0) < 2 {
 		return 0
 	}
+
+	// The other goroutine replies to each odd value with the next even one.
 	const batches, trips = 5, 20000
 	var counter atomic.Int64
 	done := make(chan struct{})
@@ -31,6 +33,8 @@ func coreRoundTrip() time.Duration {
 		}
 		close(done)
 	}()
+
+	// This goroutine sends the odd values and times batches of trips.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	times := make([]time.Duration, batches)
@@ -46,6 +50,7 @@ func coreRoundTrip() time.Duration {
 		times[b] = time.Since(start) / trips
 	}
 	<-done
+
 	slices.Sort(times)
 	return times[batches/2]
 }

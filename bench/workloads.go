@@ -121,7 +121,7 @@ func runW1Seeds(trainSet, testSet *data.Dataset[float32], n, threads int) ([]Res
 }
 
 // runW1NumPyDraw trains W1 for w1Epochs epochs with its weights and
-// example order drawn as the numpy peer draws them: numpy's legacy
+// example order drawn as the numpy peer draws them. numpy's legacy
 // generator seeded with 1 gives the weights, randn·√(2/n[l−1]) layer by
 // layer, then one permutation per epoch. backprop and the peer then start
 // from the same weights and see the same batches, and their accuracies

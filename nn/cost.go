@@ -52,8 +52,8 @@ func (net *Network[T]) CostTerms(Y *matrix.Dense[T], lambda float64) (data, l2 f
 
 // sumLoss returns SumLoss for the last forward pass. For a softmax output
 // with cross-entropy it takes each column's maximum and sum of
-// exponentials from that pass, which gives the same bits, unless Z[L] has
-// changed since.
+// exponentials from that pass, unless Z[L] has changed since. The result
+// has the same bits either way.
 func (net *Network[T]) sumLoss(Y *matrix.Dense[T]) float64 {
 	L := net.Layers()
 	Z := net.Z[L]

@@ -24,8 +24,8 @@ func softmaxForward[T float32 | float64](A, Z *matrix.Dense[T]) {
 }
 
 // softmaxStats is softmaxForward that also sets zmax[j] and sum[j], of
-// length Z.Cols(), to column j's maximum and Σ_i e^(z_ij − max), the
-// numbers the cross-entropy of the column is computed from.
+// length Z.Cols(), to column j's maximum and Σ_i e^(z_ij − max). The
+// cross-entropy of the column is computed from these two numbers.
 func softmaxStats[T float32 | float64](A, Z *matrix.Dense[T], zmax, sum []float64) {
 	c := Z.Cols()
 	for j0 := 0; j0 < c; j0 += softmaxBlock {

@@ -20,14 +20,21 @@ func TestMax64MatchesMathMax(t *testing.T) {
 	}
 }
 
+// refColumnMax returns the maximum of column j of z, (r, c), folded with
+// math.Max from row 0 down.
+func refColumnMax(z []float32, r, c, j int) float64 {
+	zmax := math.Inf(-1)
+	for i := 0; i < r; i++ {
+		zmax = math.Max(zmax, float64(z[i*c+j]))
+	}
+	return zmax
+}
+
 // columnSoftmax is softmaxForward written column by column, with
 // math.Max, as the definition reads.
 func columnSoftmax(a, z []float32, r, c int) {
 	for j := 0; j < c; j++ {
-		zmax := math.Inf(-1)
-		for i := 0; i < r; i++ {
-			zmax = math.Max(zmax, float64(z[i*c+j]))
-		}
+		zmax := refColumnMax(z, r, c, j)
 		var sum float64
 		for i := 0; i < r; i++ {
 			e := math.Exp(float64(z[i*c+j]) - zmax)
@@ -44,10 +51,7 @@ func columnSoftmax(a, z []float32, r, c int) {
 func columnCCE(z, y []float32, r, c int) float64 {
 	var s float64
 	for j := 0; j < c; j++ {
-		zmax := math.Inf(-1)
-		for i := 0; i < r; i++ {
-			zmax = math.Max(zmax, float64(z[i*c+j]))
-		}
+		zmax := refColumnMax(z, r, c, j)
 		var sum float64
 		for i := 0; i < r; i++ {
 			sum += math.Exp(float64(z[i*c+j]) - zmax)

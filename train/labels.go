@@ -5,9 +5,9 @@ import (
 	"github.com/backprop-go/backprop/matrix"
 )
 
-// batchLabels holds what a mini-batch step needs of the training set's
+// batchLabels is the state a mini-batch step keeps of the training set's
 // labels, made at the first batch. A batch reads 64 labels at random
-// places: as bytes, MNIST's 60,000 labels take 60 KB and stay in cache,
+// places. As bytes, MNIST's 60,000 labels take 60 KB and stay in cache,
 // where the []int labels, eight times larger, are evicted by the pixels
 // each batch streams.
 type batchLabels[T matrix.Float] struct {
@@ -72,24 +72,21 @@ func (b *batchLabels[T]) gather(Y *matrix.Dense[T], ds *data.Dataset[T], idx []i
 	if !b.ready {
 		b.prepare(ds)
 	}
-	if b.bytes == nil {
-		Y.GatherCols(ds.Y, idx)
-		if ds.Labels != nil {
-			b.batch = b.batch[:0]
-			for _, j := range idx {
-				b.batch = append(b.batch, ds.Labels[j])
-			}
-		}
-		return
-	}
 	b.batch = b.batch[:0]
 	for _, j := range idx {
-		b.batch = append(b.batch, int(b.bytes[j]))
+		switch {
+		case b.bytes != nil:
+			b.batch = append(b.batch, int(b.bytes[j]))
+		case ds.Labels != nil:
+			b.batch = append(b.batch, ds.Labels[j])
+		}
 	}
 	if !b.targets {
 		Y.GatherCols(ds.Y, idx)
 		return
 	}
+
+	// Y holds data.LabelTargets of the labels: write the batch's.
 	n := len(idx)
 	if ds.Classes == 2 {
 		Y.Resize(1, n)

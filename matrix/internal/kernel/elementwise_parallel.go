@@ -12,10 +12,10 @@ import "sync"
 // goroutines 0.84× as fast as on one at 16K float32 elements, 1.05× at
 // 32K, 1.21× at 64K and 2.25× at 256K. In a training step the split
 // gains more, since the row split of the products leaves each half of a
-// gradient in the cache of the core that updates it: with 32K instead of
+// gradient in the cache of the core that updates it. With 32K instead of
 // 64K, which splits the update of W1's 128×256 W[2], its epochs ran 4%
-// faster in interleaved runs, measured while the two vCPUs sat far apart
-// (a round trip between them of about 400 ns).
+// faster in interleaved runs. They ran while the two vCPUs sat far apart,
+// a round trip between them taking about 400 ns.
 const elemParallelMin = 32 << 10
 
 // gatherParallelMin is the number of elements of the destination of

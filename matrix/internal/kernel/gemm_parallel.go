@@ -278,11 +278,11 @@ func (g *gemmImpl[T]) gemvSplit(w int, dot bool, cnt int, x, mat []T, ldm int, b
 // goroutine reads in a split matrix–vector product in the dot form than
 // each worker. It is about what a core reads from its L2 (some 115 GB/s
 // here) while a worker is reached: 0.1–0.2 µs when the two cores are
-// close, more when they are far apart. On the machine above, W1's network on
-// one example (256×784 and 128×256 products) took 4.8–4.9 µs with leads
-// of 0, 8, 16 and 32 KiB alike while a round trip between the cores took
-// about 100 ns, and 6.97 µs with 32 KiB against 7.31 µs with none while
-// it took about 390 ns.
+// close, more when they are far apart. On the machine above, W1's
+// network on one example (256×784 and 128×256 products) took 4.8–4.9 µs
+// with leads of 0, 8, 16 and 32 KiB alike while a round trip between the
+// cores took about 100 ns. While it took about 390 ns, the pass took
+// 6.97 µs with 32 KiB against 7.31 µs with none.
 const gemvLeadBytes = 32 << 10
 
 // gemvJob is a matrix–vector product split into blocks of outputs.

@@ -423,10 +423,10 @@ func TestGemmNoAlloc(t *testing.T) {
 	}
 }
 
-// TestGemvSplitLead checks that a matrix–vector product in the dot form,
+// TestGemvSplitLead checks a split matrix–vector product in the dot form,
 // whose calling goroutine takes gemvLeadBytes more of the matrix than
-// each worker, gives the outputs of the unsplit product bit for bit and
-// leaves no output out, for leads from none to the half-part limit.
+// each worker. It must give the unsplit product's outputs bit for bit and
+// leave none out, for leads from none to the half-part limit.
 func TestGemvSplitLead(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(9, 10))
 	g := gemmImpls32[len(gemmImpls32)-1]
