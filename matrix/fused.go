@@ -79,3 +79,41 @@ func (m *Dense[T]) GatherRowsTrans(a *Dense[T], idx []int) {
 	m.Resize(a.cols, len(idx))
 	kernel.GatherRowsTrans(m.RawData(), a.RawData(), a.cols, idx)
 }
+
+// MulPairVec computes the first two products of a network's forward pass
+// on one example x, (k, 1):
+//
+//	z1 = w1·x,  then mid(i0, i1) for ranges of rows,  then z2 = w2·a1
+//
+// for w1 (n1, k) and w2 (n2, n1). z1 and a1 become (n1, 1) and z2 (n2, 1).
+// mid must set rows i0 … i1−1 of a1 from the same rows of z1, which are
+// final when it is called, and touch no other row. The ranges cover every
+// row once and do not overlap. When the product splits between
+// goroutines, mid runs on several at once. Each goroutine then multiplies
+// its rows of a1 by the matching columns of w2, so that neither product
+// waits for the other goroutine's rows. z2 is the sum of those partial
+// products in the order of the ranges, equal to w2·a1 up to rounding;
+// unsplit, it equals Mul's product bit for bit. MulPairVec panics on
+// mismatched shapes, when x is not one column, and when an output shares
+// memory with another matrix.
+func MulPairVec[T Float](z1, w1, x, a1 *Dense[T], mid func(i0, i1 int), z2, w2 *Dense[T]) {
+	n1, k := w1.Dims()
+	if x.rows != k || x.cols != 1 || w2.cols != n1 {
+		panic(ErrShape)
+	}
+	n2 := w2.rows
+	z1.Resize(n1, 1)
+	a1.Resize(n1, 1)
+	z2.Resize(n2, 1)
+	for _, out := range []*Dense[T]{z1, a1, z2} {
+		for _, in := range []*Dense[T]{w1, x, w2} {
+			if overlaps(out, in) {
+				panic(ErrAlias)
+			}
+		}
+	}
+	if overlaps(z1, a1) || overlaps(z1, z2) || overlaps(a1, z2) {
+		panic(ErrAlias)
+	}
+	kernel.GemvPair(n1, k, w1.RawData(), max(k, 1), x.RawData(), z1.RawData(), a1.RawData(), mid, n2, w2.RawData(), max(n1, 1), z2.RawData())
+}

@@ -142,6 +142,13 @@ func TestFusedPanics(t *testing.T) {
 		{"RMSpropCheck shapes", func() { RMSpropCheck(a, a, a, b, 1, 0.9, 1e-8) }, ErrShape},
 		{"AdamCheck shapes", func() { AdamCheck(a, a, b, a, a, 1, 0.9, 0.999, 0.1, 0.001, 1e-8) }, ErrShape},
 		{"AdamApply shapes", func() { AdamApply(a, a, a, a, b, 0.9, 0.999) }, ErrShape},
+		{"MulPairVec inner", func() { MulPairVec(new(Dense[float64]), a, New[float64](2, 1, nil), new(Dense[float64]), nil, new(Dense[float64]), b) }, ErrShape},
+		{"MulPairVec two columns", func() { MulPairVec(new(Dense[float64]), a, New[float64](3, 2, nil), new(Dense[float64]), nil, new(Dense[float64]), b) }, ErrShape},
+		{"MulPairVec second", func() { MulPairVec(new(Dense[float64]), a, New[float64](3, 1, nil), new(Dense[float64]), nil, new(Dense[float64]), a) }, ErrShape},
+		{"MulPairVec alias", func() {
+			z := new(Dense[float64])
+			MulPairVec(z, a, New[float64](3, 1, nil), z, nil, new(Dense[float64]), New[float64](4, 2, nil))
+		}, ErrAlias},
 	} {
 		func() {
 			defer func() {
@@ -151,5 +158,33 @@ func TestFusedPanics(t *testing.T) {
 			}()
 			c.f()
 		}()
+	}
+}
+
+// TestMulPairVecMatchesMul checks that, too small to split, MulPairVec
+// gives the bits of Mul, the caller's step, and Mul again.
+func TestMulPairVecMatchesMul(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(21, 22))
+	w1, w2 := randomDense[float32](rnd, 9, 13), randomDense[float32](rnd, 5, 9)
+	x := randomDense[float32](rnd, 13, 1)
+	var z1, a1, z2 Dense[float32]
+	relu := func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			a1.data[i] = max(z1.data[i], 0)
+		}
+	}
+	MulPairVec(&z1, w1, x, &a1, relu, &z2, w2)
+
+	var wantZ1, wantA1, wantZ2 Dense[float32]
+	wantZ1.Mul(w1, x)
+	wantA1.Resize(9, 1)
+	for i, v := range wantZ1.data {
+		wantA1.data[i] = max(v, 0)
+	}
+	wantZ2.Mul(w2, &wantA1)
+	for name, p := range map[string][2]*Dense[float32]{"z1": {&z1, &wantZ1}, "a1": {&a1, &wantA1}, "z2": {&z2, &wantZ2}} {
+		if !sameBits(p[0], p[1]) {
+			t.Errorf("%s = %v, want %v", name, p[0], p[1])
+		}
 	}
 }

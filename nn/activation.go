@@ -109,7 +109,16 @@ func (g Activation) Derivative() string {
 // and is ignored by the others.
 func Activate[T matrix.Float](g Activation, slope T, A, Z *matrix.Dense[T]) {
 	A.Resize(Z.Dims())
-	a, z := A.RawData(), Z.RawData()
+	if g == Softmax {
+		softmaxForward(A, Z)
+		return
+	}
+	activateSlice(g, slope, A.RawData(), Z.RawData())
+}
+
+// activateSlice sets a = g(z) element by element, for every activation
+// but softmax.
+func activateSlice[T matrix.Float](g Activation, slope T, a, z []T) {
 	switch g {
 	case Sigmoid:
 		sigmoidForward(a, z)
@@ -121,8 +130,6 @@ func Activate[T matrix.Float](g Activation, slope T, A, Z *matrix.Dense[T]) {
 		leakyForward(a, z, slope)
 	case Linear:
 		copy(a, z)
-	case Softmax:
-		softmaxForward(A, Z)
 	default:
 		panic(fmt.Sprintf("nn: invalid activation %d", int(g)))
 	}

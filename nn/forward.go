@@ -99,14 +99,33 @@ func (net *Network[T]) forward(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*m
 	}
 	L := net.Layers()
 	net.setInput(X)
+	// On one example, the first two layers' products are one split job
+	// (matrix.MulPairVec). Each core computes its rows of Z[1] and A[1]
+	// and multiplies them by the matching columns of W[2], so it does not
+	// wait for the other core's rows. Softmax, which mixes the rows of a
+	// column, and dropout on layer 1 keep the plain passes.
+	paired := X.Cols() == 1 && L >= 2 && net.Act[1] != Softmax &&
+		(len(masks) < 2 || masks[1] == nil) && (net.xB == nil || net.xBFor != net.A[0])
+	if paired {
+		if net.firstRows == nil {
+			net.firstRows = net.activateFirstRows
+		}
+		matrix.MulPairVec(net.Z[1], net.W[1], X, net.A[1], net.firstRows, net.Z[2], net.W[2])
+		net.D[1].Resize(0, 0)
+	}
 	for l := 1; l <= L; l++ {
 		Z, A := net.Z[l], net.A[l]
 		// Z[l] = W[l]·A[l−1] + b[l] and A[l] = g[l](Z[l]), then the
 		// dropout mask.
-		if l == 1 && net.xB != nil && net.xBFor == net.A[0] {
+		switch {
+		case paired && l == 1:
+			continue
+		case paired && l == 2:
+			// W[2]·A[1] is in Z[2] already.
+		case l == 1 && net.xB != nil && net.xBFor == net.A[0]:
 			// The same product with X read as bytes.
 			Z.MulBytes(net.W[l], net.xB)
-		} else {
+		default:
 			Z.Mul(net.W[l], net.A[l-1])
 		}
 		if l < len(masks) && masks[l] != nil {
@@ -130,6 +149,32 @@ func (net *Network[T]) forward(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*m
 		net.outZ.Resize(0, 0)
 	}
 	return net.A[L], nil
+}
+
+// activateFirstRows sets rows i0 … i1−1 of Z[1] to Z[1] + b[1] and of
+// A[1] to g[1](Z[1]), for one example: what activateBias does for those
+// rows, bit for bit.
+func (net *Network[T]) activateFirstRows(i0, i1 int) {
+	b := net.B[1].RawData()[i0:i1]
+	z := net.Z[1].RawData()[i0:i1]
+	a := net.A[1].RawData()[i0:i1]
+	z, a = z[:len(b)], a[:len(b)]
+	if net.Act[1] == ReLU {
+		// The sum and reluForward in one sweep.
+		for i, v := range b {
+			v += z[i]
+			z[i] = v
+			if v < 0 {
+				v = 0
+			}
+			a[i] = v
+		}
+		return
+	}
+	for i, v := range b {
+		z[i] += v
+	}
+	activateSlice(net.Act[1], net.LeakySlope, a, z)
 }
 
 // softmaxOutput adds b[L] to Z[L] and sets A[L] to its softmax, keeping

@@ -53,6 +53,10 @@ type Network[T matrix.Float] struct {
 	// computing the exponentials again, while Z[L] still equals outZ.
 	outMax, outSum []float64
 	outZ           *matrix.Dense[T]
+
+	// firstRows is net.activateFirstRows, made once, for the forward pass
+	// on one example (see forward).
+	firstRows func(i0, i1 int)
 }
 
 // New returns a network with layer sizes n[0] … n[L] = sizes, activations

@@ -84,6 +84,8 @@ func init() {
 	gemmScaled64 = best64.gemmScaled
 	gemmBytes32 = best32.gemmBytes
 	gemmBytes64 = best64.gemmBytes
+	gemvPair32 = best32.gemvPair
+	gemvPair64 = best64.gemvPair
 }
 
 // The wrappers below check that the slices cover what the assembly reads

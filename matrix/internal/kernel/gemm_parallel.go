@@ -142,8 +142,10 @@ func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T
 type gemmJob[T Float] struct {
 	blocked blockedJob[T]
 	gemv    gemvJob[T]
+	pair    pairJob[T]
 	team    team
-	// partial holds the partial products of a split of k.
+	// partial holds the partial products of a split of k or of a
+	// GemvPair.
 	partial []T
 }
 
@@ -159,6 +161,7 @@ func (g *gemmImpl[T]) getJob() *gemmJob[T] {
 func (g *gemmImpl[T]) putJob(j *gemmJob[T]) {
 	j.blocked = blockedJob[T]{}
 	j.gemv = gemvJob[T]{}
+	j.pair = pairJob[T]{}
 	g.jobs.Put(j)
 }
 

@@ -398,7 +398,7 @@ func TestGemmDispatch(t *testing.T) {
 
 // TestGemmNoAlloc checks that steady-state calls of Gemm allocate
 // nothing, in the blocked path with and without the parallel split and in
-// the matrix–vector path.
+// the matrix–vector path, and that a split GemvPair allocates nothing.
 func TestGemmNoAlloc(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector makes sync.Pool drop items")
@@ -409,12 +409,15 @@ func TestGemmNoAlloc(t *testing.T) {
 	c := make([]float32, m*n)
 	x := make([]float32, 4*k)
 	g := gemmImpls32[len(gemmImpls32)-1]
+	z1, a1, z2 := c[:m], c[m:2*m], c[2*m:2*m+n]
+	mid := func(i0, i1 int) { copy(a1[i0:i1], z1[i0:i1]) }
 	for i, f := range []func(){
 		func() { Gemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n) },
 		func() { g.gemmSplit(2, true, false, m, n, k, 1, a, m, b, nil, n, 1, c, n) },
 		func() { g.gemmSplit(2, false, false, 4, 10, 2000, 1, a, 2000, b, nil, 10, 1, c, 10) },
 		func() { Gemm(false, false, 1, n, k, 1, x, k, b, n, 0, c, n) },
 		func() { g.gemvCol(2, false, true, m, k, 1, a, k, x, k, 0, c, 1) },
+		func() { g.gemvPairSplit(2, m, k, a, k, x, z1, a1, mid, n, b, m, z2) },
 	} {
 		f() // The first call fills the pools.
 		if allocs := testing.AllocsPerRun(20, f); allocs != 0 {
