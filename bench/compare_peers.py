@@ -11,6 +11,7 @@ latencies) the median is that of the per-run medians. A ratio below 1 is
 better for times, and above 1 for rates and accuracies."""
 import json
 import os
+import re
 import statistics
 import sys
 from collections import defaultdict
@@ -46,6 +47,15 @@ def fmt(v, unit):
     return f"{v:.3g}"
 
 
+def core_round_trips(path):
+    """Returns the core_round_trip_ns values of backprop's rounds, in order."""
+    if not os.path.exists(path):
+        return []
+    pattern = re.compile(r"^\[backprop r\d+\] INFO core_round_trip_ns=(\d+)")
+    with open(path) as f:
+        return [m.group(1) for m in map(pattern.match, f) if m]
+
+
 def main():
     out = sys.argv[1]
     results = load(os.path.join(out, "results.jsonl"))
@@ -59,6 +69,10 @@ def main():
     peak = [p["max"] for p in probes if p.get("metric") == "fma_avx512"]
     if peak:
         print(f"Float32 FMA peak probe before each round (AVX-512, GFLOP/s): {', '.join(f'{v:.0f}' for v in peak)}\n")
+    trips = core_round_trips(os.path.join(out, "info.txt"))
+    if trips:
+        print(f"Core round trip at the start of backprop's rounds (ns): {', '.join(trips)}; "
+              "80–130 ns is a quick moment and 360–450 ns a slow one (docs/benchmarks.md)\n")
 
     head = ["workload", "metric", "unit", "backprop", "best peer", "backprop / best"]
     head += [f"{p} ({t})" for p, t in peers]
