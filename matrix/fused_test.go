@@ -142,9 +142,15 @@ func TestFusedPanics(t *testing.T) {
 		{"RMSpropCheck shapes", func() { RMSpropCheck(a, a, a, b, 1, 0.9, 1e-8) }, ErrShape},
 		{"AdamCheck shapes", func() { AdamCheck(a, a, b, a, a, 1, 0.9, 0.999, 0.1, 0.001, 1e-8) }, ErrShape},
 		{"AdamApply shapes", func() { AdamApply(a, a, a, a, b, 0.9, 0.999) }, ErrShape},
-		{"MulPairVec inner", func() { MulPairVec(new(Dense[float64]), a, New[float64](2, 1, nil), new(Dense[float64]), nil, new(Dense[float64]), b) }, ErrShape},
-		{"MulPairVec two columns", func() { MulPairVec(new(Dense[float64]), a, New[float64](3, 2, nil), new(Dense[float64]), nil, new(Dense[float64]), b) }, ErrShape},
-		{"MulPairVec second", func() { MulPairVec(new(Dense[float64]), a, New[float64](3, 1, nil), new(Dense[float64]), nil, new(Dense[float64]), a) }, ErrShape},
+		{"MulPairVec inner", func() {
+			MulPairVec(new(Dense[float64]), a, New[float64](2, 1, nil), new(Dense[float64]), nil, new(Dense[float64]), b)
+		}, ErrShape},
+		{"MulPairVec two columns", func() {
+			MulPairVec(new(Dense[float64]), a, New[float64](3, 2, nil), new(Dense[float64]), nil, new(Dense[float64]), b)
+		}, ErrShape},
+		{"MulPairVec second", func() {
+			MulPairVec(new(Dense[float64]), a, New[float64](3, 1, nil), new(Dense[float64]), nil, new(Dense[float64]), a)
+		}, ErrShape},
 		{"MulPairVec alias", func() {
 			z := new(Dense[float64])
 			MulPairVec(z, a, New[float64](3, 1, nil), z, nil, new(Dense[float64]), New[float64](4, 2, nil))

@@ -177,6 +177,20 @@ func (net *Network[T]) activateFirstRows(i0, i1 int) {
 	activateSlice(net.Act[1], net.LeakySlope, a, z)
 }
 
+// ActivateOutput adds b[L] to Z[L] and sets A[L] = g[L](Z[L]), the
+// output layer's part of Forward. It serves a caller that computed
+// Z[L] = W[L]·A[L−1] itself, as a matrix.Chain step does. Cost then reads
+// A[L] as it does after Forward.
+func (net *Network[T]) ActivateOutput() {
+	L := net.Layers()
+	if net.Act[L] == Softmax {
+		net.softmaxOutput()
+		return
+	}
+	activateBias(net.Act[L], net.LeakySlope, net.A[L], net.Z[L], net.B[L])
+	net.outZ.Resize(0, 0)
+}
+
 // softmaxOutput adds b[L] to Z[L] and sets A[L] to its softmax, keeping
 // each column's maximum and sum of exponentials for Cost.
 func (net *Network[T]) softmaxOutput() {

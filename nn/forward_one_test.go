@@ -97,3 +97,52 @@ func TestForwardOneExampleNoAlloc(t *testing.T) {
 		t.Errorf("Forward on one example: %v allocations per call, want 0", n)
 	}
 }
+
+// TestActivateOutputMatchesForward checks that ActivateOutput on
+// Z[L] = W[L]·A[L−1] gives Forward's A[L] and cost bit for bit, for a
+// softmax and a sigmoid output.
+func TestActivateOutputMatchesForward(t *testing.T) {
+	for _, out := range []struct {
+		g    nn.Activation
+		loss nn.Loss
+	}{{nn.Softmax, nn.CCE}, {nn.Sigmoid, nn.BCE}} {
+		net, err := nn.New[float64]([]int{6, 5, 4}, []nn.Activation{nn.ReLU, out.g}, out.loss)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := rand.New(8)
+		if err := net.Init(nn.He, 0, src); err != nil {
+			t.Fatal(err)
+		}
+		X := matrix.New[float64](6, 7, nil)
+		Y := matrix.New[float64](4, 7, nil)
+		for j := range 7 {
+			for i := range 6 {
+				X.Set(i, j, src.NormFloat64())
+			}
+			Y.Set(src.Intn(4), j, 1)
+		}
+		if _, err := net.Forward(X); err != nil {
+			t.Fatal(err)
+		}
+		wantA := net.A[2].Clone()
+		wantCost, err := net.Cost(Y, 0.1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net.Z[2].Mul(net.W[2], net.A[1])
+		net.ActivateOutput()
+		cost, err := net.Cost(Y, 0.1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range net.A[2].RawData() {
+			if math.Float64bits(v) != math.Float64bits(wantA.RawData()[k]) {
+				t.Fatalf("%v: A[2] element %d = %v, Forward gives %v", out.g, k, v, wantA.RawData()[k])
+			}
+		}
+		if math.Float64bits(cost) != math.Float64bits(wantCost) {
+			t.Errorf("%v: cost %v, after Forward %v", out.g, cost, wantCost)
+		}
+	}
+}

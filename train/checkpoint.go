@@ -222,7 +222,7 @@ func (lp *loop[T]) snapshot() (*Checkpoint, error) {
 	sizes := lp.net.Sizes
 	c.tensors = appendParams(c.tensors, "", sizes, lp.params, true)
 	st := lp.opt.State()
-	c.optStep = st.Step
+	c.optStep = st.Step + lp.chainSteps
 	names := make([]string, 0, len(st.Buffers))
 	for name := range st.Buffers {
 		names = append(names, name)

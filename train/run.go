@@ -92,8 +92,16 @@ type loop[T matrix.Float] struct {
 	// bytes, when not nil, runs each full-batch step from the training
 	// set's XBytes in one pass (see bytesStep).
 	bytes *bytesStep[T]
-	masks []*matrix.Dense[T] // net.D[l] for layers with dropout, else nil; all nil without dropout
-	eval  evaluator[T]
+	// chain, when not nil, runs each shuffled mini-batch step with every
+	// core keeping its own units (see newChain). chainCost and chainErr
+	// are what its Output found, and chainSteps counts the updates it
+	// applied, which the optimizer's own step count leaves out.
+	chain      *matrix.Chain[T]
+	chainCost  float64
+	chainErr   error
+	chainSteps int
+	masks      []*matrix.Dense[T] // net.D[l] for layers with dropout, else nil; all nil without dropout
+	eval       evaluator[T]
 
 	// The position in the run, for metrics and errors.
 	alpha float64 // learning rate of the current epoch
@@ -168,6 +176,7 @@ func newLoop[T matrix.Float](net *nn.Network[T], trainSet, validSet *data.Datase
 			net.SetInputTranspose(trainSet.X, lp.examples())
 		}
 	}
+	lp.chain = newChain(lp)
 	for j := range lp.order {
 		lp.order[j] = j
 	}
@@ -374,6 +383,9 @@ func (lp *loop[T]) step(idx []int) (cost float64, correct int, err error) {
 			return 0, 0, err
 		}
 		return cost, correct, lp.update()
+	}
+	if lp.chain != nil {
+		return lp.chainStep(idx)
 	}
 	net := lp.net
 	X, Y := lp.train.X, lp.train.Y

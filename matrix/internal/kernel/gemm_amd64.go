@@ -86,6 +86,8 @@ func init() {
 	gemmBytes64 = best64.gemmBytes
 	gemvPair32 = best32.gemvPair
 	gemvPair64 = best64.gemvPair
+	gemmSerial32 = best32.gemmSerial
+	gemmSerial64 = best64.gemmSerial
 }
 
 // The wrappers below check that the slices cover what the assembly reads

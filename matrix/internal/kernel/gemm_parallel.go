@@ -338,6 +338,12 @@ type team struct {
 	end      atomic.Int32
 	runner   partRunner
 	finished chan struct{}
+	// together marks the team of a Gang, whose parts wait for each
+	// other. Its work goes through workQueue only: a worker that stops
+	// spinning just as a team enters handoff would leave it there, which
+	// a split product survives by running the part itself, but a gang's
+	// first part cannot.
+	together bool
 }
 
 // team.state packs a job's generation, its number of parts n and its next
@@ -416,7 +422,7 @@ func (t *team) run(runner partRunner, nparts, helpers int) {
 
 	startWorkers(helpers)
 	for range helpers {
-		if spinning.Load() > 0 && handoff.CompareAndSwap(nil, t) {
+		if !t.together && spinning.Load() > 0 && handoff.CompareAndSwap(nil, t) {
 			continue
 		}
 		workQueue <- workItem{t: t, gen: gen}

@@ -1,0 +1,64 @@
+package kernel
+
+import (
+	"runtime"
+	"sync/atomic"
+)
+
+// Gang runs one computation on several goroutines at once, the calling
+// goroutine and workers, which meet at barriers (Wait). Unlike a split
+// product, whose parts can run one after another, every part of a gang
+// must be running before any passes its first barrier, so a gang needs
+// a worker for each part but the first. Its zero value is ready to use.
+type Gang struct {
+	team  team
+	body  func(part int)
+	parts int
+	// arrived counts the arrivals at every barrier so far, and passed is
+	// the number of the last barrier that every part reached. Each has a
+	// cache line of its own, so that the parts polling passed do not
+	// slow down the arrivals.
+	_       [64]byte
+	arrived atomic.Int64
+	_       [56]byte
+	passed  atomic.Int64
+	_       [56]byte
+}
+
+// Run runs body(0) on the calling goroutine and body(1) … body(parts−1)
+// on workers, and returns when all have returned. parts must be at most
+// GOMAXPROCS, so that every part can run at the same time.
+func (g *Gang) Run(parts int, body func(part int)) {
+	g.body = body
+	g.parts = parts
+	// The barriers count from the start of the run, since parts may
+	// differ from the last run's.
+	g.arrived.Store(0)
+	g.passed.Store(0)
+	g.team.together = true
+	g.team.run(g, parts, parts-1)
+	g.body = nil
+}
+
+func (g *Gang) runPart(part int) { g.body(part) }
+
+// gangYieldSpins is how many polls a part waiting at a barrier makes
+// between two calls of runtime.Gosched, which lets a part that shares a
+// thread with it run.
+const gangYieldSpins = 1 << 16
+
+// Wait returns when every part of the running gang has called Wait as
+// many times as the caller.
+func (g *Gang) Wait() {
+	n := g.arrived.Add(1)
+	barrier := (n + int64(g.parts) - 1) / int64(g.parts)
+	if n == barrier*int64(g.parts) {
+		g.passed.Store(barrier)
+		return
+	}
+	for i := 1; g.passed.Load() < barrier; i++ {
+		if i%gangYieldSpins == 0 {
+			runtime.Gosched()
+		}
+	}
+}

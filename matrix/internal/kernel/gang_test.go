@@ -1,0 +1,96 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// TestGangBarriers runs gangs of one to three parts through many
+// barriers. Between two barriers each part writes its own slot, and
+// after the barrier every part must see every slot of that round.
+func TestGangBarriers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	var g Gang
+	for parts := 1; parts <= 3; parts++ {
+		const rounds = 50
+		slots := make([]int, parts)
+		errs := make([]int, parts)
+		for run := range 3 {
+			g.Run(parts, func(p int) {
+				for r := range rounds {
+					slots[p] = run*rounds + r
+					g.Wait()
+					for q := range parts {
+						if slots[q] != run*rounds+r {
+							errs[p]++
+						}
+					}
+					g.Wait()
+				}
+			})
+		}
+		for p, n := range errs {
+			if n != 0 {
+				t.Errorf("%d parts: part %d saw a stale slot %d times", parts, p, n)
+			}
+		}
+	}
+}
+
+// TestGemmSerialMatchesRef checks GemmSerial against GemmRef, and
+// GatherRowsTransCols, range by range, against GatherRowsTrans.
+func TestGemmSerialMatchesRef(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(31, 32))
+	for _, sz := range [][3]int{{0, 3, 4}, {5, 0, 4}, {7, 9, 0}, {33, 17, 300}, {128, 64, 784}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}} {
+			a := make([]float64, m*k)
+			b := make([]float64, k*n)
+			for i := range a {
+				a[i] = rnd.NormFloat64()
+			}
+			for i := range b {
+				b[i] = rnd.NormFloat64()
+			}
+			lda, ldb := k, n
+			if tr[0] {
+				lda = m
+			}
+			if tr[1] {
+				ldb = k
+			}
+			got := make([]float64, m*n)
+			want := make([]float64, m*n)
+			for i := range got {
+				got[i], want[i] = 1, 1
+			}
+			GemmSerial(tr[0], tr[1], m, n, k, 0.5, a, max(lda, 1), b, max(ldb, 1), 2, got, max(n, 1))
+			GemmRef(tr[0], tr[1], m, n, k, 0.5, a, max(lda, 1), b, max(ldb, 1), 2, want, max(n, 1))
+			for i := range got {
+				if math.Abs(got[i]-want[i]) > 1e-12*float64(k+2)*(1+math.Abs(want[i])) {
+					t.Fatalf("m=%d n=%d k=%d trans=%v: C[%d] = %v, want %v", m, n, k, tr, i, got[i], want[i])
+				}
+			}
+		}
+	}
+
+	const rows, n = 50, 37
+	src := make([]float32, rows*n)
+	for i := range src {
+		src[i] = float32(rnd.NormFloat64())
+	}
+	idx := rnd.Perm(rows)[:45]
+	want := make([]float32, n*len(idx))
+	GatherRowsTrans(want, src, n, idx)
+	got := make([]float32, n*len(idx))
+	for k0 := 0; k0 < len(idx); k0 += 16 {
+		GatherRowsTransCols(got, src, n, idx, k0, min(k0+16, len(idx)))
+	}
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("gathered element %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
