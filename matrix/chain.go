@@ -20,9 +20,9 @@ import (
 // goroutine (Output). The backward pass mirrors the forward pass: part p
 // computes dW[l]'s columns and dA[l−1]'s rows for its rows of layer
 // l−1, then dZ[l−1] and db[l−1] on them. Each part then updates the
-// parameters it owns. Between layers the parts meet at a barrier, and
-// what crosses between them is the partial products and dZ[l], never a
-// weight, gradient or activation that another part owns.
+// parameters it owns. Between layers the parts meet at a barrier. What
+// crosses between them is the batch, the partial products and dZ[l],
+// never a weight, gradient or activation that another part owns.
 //
 // The sums are those of the plain passes (nn.Network.Forward and
 // Backward), split differently: results equal theirs up to rounding, and

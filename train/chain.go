@@ -14,8 +14,8 @@ import (
 // matrix.Chain, each core keeping its own units of every hidden layer.
 // W1's network (256·784·64, 12.8 million) runs 0.20 s per epoch either
 // way while the two vCPUs of the Zen 5 machine of docs/benchmarks.md sit
-// close together. While they sit far apart, the plain passes take
-// 0.27–0.29 s.
+// close together. While they sit far apart, the chain takes 0.255–0.273 s
+// and the plain passes 0.284–0.286 s.
 //
 // NOTE: the threshold is set below W1's size without a calibration run;
 // networks well under it keep the plain passes. Tests lower it to reach
