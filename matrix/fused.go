@@ -92,8 +92,8 @@ func (m *Dense[T]) GatherRowsTrans(a *Dense[T], idx []int) {
 // goroutines, mid runs on several at once. Each goroutine then multiplies
 // its rows of a1 by the matching columns of w2, so that neither product
 // waits for the other goroutine's rows. z2 is the sum of those partial
-// products in the order of the ranges, equal to w2·a1 up to rounding;
-// unsplit, it equals Mul's product bit for bit. MulPairVec panics on
+// products in the order of the ranges, so it equals w2·a1 up to rounding.
+// Unsplit, it equals Mul's product bit for bit. MulPairVec panics on
 // mismatched shapes, when x is not one column, and when an output shares
 // memory with another matrix.
 func MulPairVec[T Float](z1, w1, x, a1 *Dense[T], mid func(i0, i1 int), z2, w2 *Dense[T]) {

@@ -32,17 +32,7 @@ func chainSetup(t *testing.T, m int) (*nn.Network[float64], *data.Dataset[float6
 	if err := net.Init(nn.He, 0, src); err != nil {
 		t.Fatal(err)
 	}
-	X := matrix.New[float64](20, m, nil)
-	for k := range X.RawData() {
-		X.RawData()[k] = src.Float64()
-	}
-	Y := matrix.New[float64](3, m, nil)
-	labels := make([]int, m)
-	for j := range labels {
-		labels[j] = src.Intn(3)
-		Y.Set(labels[j], j, 1)
-	}
-	return net, &data.Dataset[float64]{X: X, Y: Y, Labels: labels, Classes: 3}
+	return net, labelledSet[float64](src, src.Float64, 20, 3, m)
 }
 
 // TestChainStepMatchesPlainStep runs three shuffled mini-batch steps,

@@ -23,17 +23,23 @@ func stepSetup[T matrix.Float](t *testing.T, m int) (*nn.Network[T], *data.Datas
 		t.Fatal(err)
 	}
 	net.KeepProb[1] = 0.8
-	X := matrix.New[T](4, m, nil)
+	return net, labelledSet[T](src, src.NormFloat64, 4, 3, m)
+}
+
+// labelledSet returns m examples of n features drawn by draw, with one-hot
+// targets of labels drawn uniformly from src among the classes.
+func labelledSet[T matrix.Float](src *rand.PCG, draw func() float64, n, classes, m int) *data.Dataset[T] {
+	X := matrix.New[T](n, m, nil)
 	for k := range X.RawData() {
-		X.RawData()[k] = T(src.NormFloat64())
+		X.RawData()[k] = T(draw())
 	}
-	Y := matrix.New[T](3, m, nil)
+	Y := matrix.New[T](classes, m, nil)
 	labels := make([]int, m)
 	for j := range labels {
-		labels[j] = src.Intn(3)
+		labels[j] = src.Intn(classes)
 		Y.Set(labels[j], j, 1)
 	}
-	return net, &data.Dataset[T]{X: X, Y: Y, Labels: labels, Classes: 3}
+	return &data.Dataset[T]{X: X, Y: Y, Labels: labels, Classes: classes}
 }
 
 func TestStepAllocs(t *testing.T) {
