@@ -32,11 +32,19 @@ func exact(v float64) *Figure { return &Figure{Expected: v, Exact: true} }
 // 0.2185666 with its Haswell kernels (OPENBLAS_CORETYPE=Haswell), and
 // 0.2186089 when it multiplies the gradients by 1/m instead of dividing
 // them by m: changes in the last bit of each step. backprop follows numpy
-// to 1e-15 through iteration 7000.
-const flowerChaos = "from iteration 7000 on, a last-bit rounding change moves this cost by up to 5e-5: " +
+// to 1e-15 through iteration 7000, then gives 0.2186264 with its AVX2
+// kernels and 0.2186325 with plain Go (-tags noasm).
+const flowerChaos = "from iteration 7000 on, a last-bit rounding change moves this cost by up to 1e-4: " +
 	"the course's numpy code gives 0.218569 or 0.2185666 with two kernels of the same OpenBLAS, " +
 	"and 0.2186089 multiplying by 1/m instead of dividing by m; " +
-	"backprop's sums and exp round differently in the last bit again"
+	"backprop gives 0.2186264 with its AVX2 kernels and 0.2186325 with plain Go"
+
+// flowerFlip explains the tolerance of the flower's accuracies that move
+// with the last bit of rounding. Each of the 400 points is 0.25%.
+const flowerFlip = "a last-bit rounding change moves one or two of the 400 points across the boundary: " +
+	"the course's table gives 90.0 and 90.75 for 20 and 50 units where its numpy code gives 90.5 and 90.25, " +
+	"and backprop gives 90.5 after 10,000 iterations and 90.0 for 20 units with its AVX2 kernels, " +
+	"and 90.75 for 50 units with plain Go"
 
 // flowerRun is one run of the planar classifier: [2, n_h, 1], tanh then
 // sigmoid, ×0.01 after np.random.seed(2), α = 1.2.
@@ -54,6 +62,14 @@ func flowerRun(nh, iterations int, accuracy float64, printed string) Run {
 		TrainAccuracy: &Figure{Expected: accuracy, Exact: true, Printed: printed},
 		Percent:       true,
 	}
+}
+
+// flipping returns r with its accuracy allowed to differ by tolerance
+// percentage points, for a run whose boundary passes close to some points.
+func flipping(r Run, tolerance float64) Run {
+	r.TrainAccuracy.Tolerance = tolerance
+	r.TrainAccuracy.Why = flowerFlip
+	return r
 }
 
 func labelHidden(nh int) string {
@@ -145,14 +161,14 @@ var experiments = []*Experiment{
 			"and its table shows 90.0 and 90.75 for 20 and 50 units.",
 		Runs: []Run{
 			func() Run {
-				r := flowerRun(4, 10000, 90.75, "90%")
+				r := flipping(flowerRun(4, 10000, 90.75, "90%"), 0.25)
 				r.Costs = []CostFigure{
 					costDigits(0, 0.693048, 6),
 					cost(1000, 0.28808329356901846),
 					cost(3000, 0.23386415038952207),
 					cost(5000, 0.22264427549299018),
 					cost(7000, 0.21750365405131297),
-					{Iteration: 9000, Figure: Figure{Expected: 0.218569, Digits: 6, Tolerance: 5e-5, Why: flowerChaos}},
+					{Iteration: 9000, Figure: Figure{Expected: 0.218569, Digits: 6, Tolerance: 1e-4, Why: flowerChaos}},
 				}
 				return r
 			}(),
@@ -161,8 +177,8 @@ var experiments = []*Experiment{
 			flowerRun(3, 5000, 90.75, ""),
 			flowerRun(4, 5000, 90.5, ""),
 			flowerRun(5, 5000, 91.25, ""),
-			flowerRun(20, 5000, 90.5, "course table: 90.0%"),
-			flowerRun(50, 5000, 90.25, "course table: 90.75%"),
+			flipping(flowerRun(20, 5000, 90.5, "course table: 90.0%"), 0.5),
+			flipping(flowerRun(50, 5000, 90.25, "course table: 90.75%"), 0.5),
 		},
 	},
 	{

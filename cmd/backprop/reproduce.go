@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -104,7 +105,7 @@ func printReproduceText(e *env, exp *course.Experiment, res *course.Result) {
 	fmt.Fprintf(e.stdout, "%s\n\n", exp.Title)
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "figure\texpected\tactual\t\n")
-	var notes []string
+	var notes, reasons []string
 	printed := false
 	for _, f := range res.Figures() {
 		mark := "ok"
@@ -112,8 +113,14 @@ func printReproduceText(e *env, exp *course.Experiment, res *course.Result) {
 			mark = "MISMATCH"
 		}
 		if f.Tolerance > 0 {
-			notes = append(notes, fmt.Sprintf("[%d] %s: compared within ±%g, since %s.", len(notes)+1, f.What, f.Tolerance, f.Why))
-			mark += fmt.Sprintf(" (±%g, note %d)", f.Tolerance, len(notes))
+			// Figures that share a reason share its note.
+			note := slices.Index(reasons, f.Why) + 1
+			if note == 0 {
+				reasons = append(reasons, f.Why)
+				notes = append(notes, fmt.Sprintf("[%d] Compared within the tolerance shown, since %s.", len(reasons), f.Why))
+				note = len(reasons)
+			}
+			mark += fmt.Sprintf(" (±%g, note %d)", f.Tolerance, note)
 		}
 		expected := formatFigure(f.Expected, f.Digits)
 		if f.Printed != "" {
