@@ -48,13 +48,15 @@ var (
 	}
 	avx2Gemm32 = &gemmImpl[float32]{
 		name: "avx2", mr: 6, nr: 16, kc: avx2KC32, mc: avx2MC32, nc: avx2NC32,
-		kernel:  kernelAVX2F32,
-		dotRows: dotRowsAVX2F32Slices, axpyRows: axpyRowsAVX2F32Slices,
+		kernel: kernelAVX2F32, kernelStrided: kernelAVX2F32Strided,
+		kernelBytes: kernelAVX2F32Bytes,
+		dotRows:     dotRowsAVX2F32Slices, axpyRows: axpyRowsAVX2F32Slices,
 	}
 	avx2Gemm64 = &gemmImpl[float64]{
 		name: "avx2", mr: 6, nr: 8, kc: avx2KC64, mc: avx2MC64, nc: avx2NC64,
-		kernel:  kernelAVX2F64,
-		dotRows: dotRowsAVX2F64Slices, axpyRows: axpyRowsAVX2F64Slices,
+		kernel: kernelAVX2F64, kernelStrided: kernelAVX2F64Strided,
+		kernelBytes: kernelAVX2F64Bytes,
+		dotRows:     dotRowsAVX2F64Slices, axpyRows: axpyRowsAVX2F64Slices,
 	}
 )
 
@@ -147,6 +149,38 @@ func kernelAVX2F64(kc int, a, b, c []float64, ldc int, alpha, beta float64, mr, 
 	_ = b[8*kc-1]
 	_ = c[(mr-1)*ldc+7]
 	gemmAVX2F64[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
+
+// The AVX2 kernels that read B in place, in elements or in bytes, load
+// whole rows of nr columns. macroKernel packs a narrower last micro-panel
+// instead.
+
+func kernelAVX2F32Strided(kc int, a, b, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int) {
+	_ = a[6*kc-1]
+	_ = b[(kc-1)*ldb+15]
+	_ = c[(mr-1)*ldc+15]
+	gemmAVX2F32Strided[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb)
+}
+
+func kernelAVX2F64Strided(kc int, a, b, c []float64, ldb, ldc int, alpha, beta float64, mr, nr int) {
+	_ = a[6*kc-1]
+	_ = b[(kc-1)*ldb+7]
+	_ = c[(mr-1)*ldc+7]
+	gemmAVX2F64Strided[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb)
+}
+
+func kernelAVX2F32Bytes(kc int, a []float32, b []uint8, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int) {
+	_ = a[6*kc-1]
+	_ = b[(kc-1)*ldb+15]
+	_ = c[(mr-1)*ldc+15]
+	gemmAVX2F32Bytes[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb)
+}
+
+func kernelAVX2F64Bytes(kc int, a []float64, b []uint8, c []float64, ldb, ldc int, alpha, beta float64, mr, nr int) {
+	_ = a[6*kc-1]
+	_ = b[(kc-1)*ldb+7]
+	_ = c[(mr-1)*ldc+7]
+	gemmAVX2F64Bytes[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb)
 }
 
 // gemvBounds panics unless m holds len(y) rows of len(x) elements

@@ -41,12 +41,14 @@ type gemmImpl[T Float] struct {
 	kernel   func(kc int, a, b, c []T, ldc int, alpha, beta T, mr, nr int)
 	partialN bool
 	// kernelStrided, if not nil, is kernel reading B in place: element
-	// (p, j) of the micro-panel is b[p·ldb + j], and only the nr' columns
-	// are read. It handles 1 ≤ nr' ≤ nr.
+	// (p, j) of the micro-panel is b[p·ldb + j]. With partialN it handles
+	// 1 ≤ nr' ≤ nr and reads only the nr' columns. Without partialN it is
+	// called with nr' = nr only, and a narrower last micro-panel is
+	// packed.
 	kernelStrided func(kc int, a, b, c []T, ldb, ldc int, alpha, beta T, mr, nr int)
 	// kernelBytes, if not nil, is kernelStrided reading B as unsigned
-	// bytes, each converted exactly to T. Without it, products with B in
-	// bytes pack B, converting it.
+	// bytes, each converted exactly to T, with the same rule for nr'.
+	// Without it, products with B in bytes pack B, converting it.
 	kernelBytes func(kc int, a []T, b []uint8, c []T, ldb, ldc int, alpha, beta T, mr, nr int)
 
 	// packTranspose packs a panel from rows of the source; see the
@@ -230,7 +232,7 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 			for ic := 0; ic < m; ic += mcMax {
 				mc := min(mcMax, m-ic)
 				g.packA(transA, mc, kc, a, lda, ic, pc, s.a)
-				g.macroKernel(mc, nc, kc, alpha, s.a, bBlock, bBytes, bStride, betaBlock, c[ic*ldc+jc:], ldc, s.tile)
+				g.macroKernel(mc, nc, kc, alpha, s.a, bBlock, bBytes, bStride, betaBlock, c[ic*ldc+jc:], ldc, s.tile, s.b)
 			}
 		}
 	}
@@ -239,26 +241,37 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 // macroKernel multiplies a packed mc×kc block of A by a kc×nc block of B
 // into the mc×nc block of C at the start of c. B is packed when ldb is 0,
 // and otherwise read in place with row stride ldb: from bb, in bytes, when
-// bb is not nil, else from bp.
-func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint8, ldb int, beta T, c []T, ldc int, tile []T) {
+// bb is not nil, else from bp. spare holds at least kc×nr elements, for a
+// micro-panel of B that kernelStrided cannot read in place.
+func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint8, ldb int, beta T, c []T, ldc int, tile, spare []T) {
 	mr, nr := g.mr, g.nr
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
-		if bb != nil {
+		var bPanel []T
+		switch {
+		case bb != nil && (nrr == nr || g.partialN):
 			for ir := 0; ir < mc; ir += mr {
 				mrr := min(mr, mc-ir)
 				g.kernelBytes(kc, ap[ir*kc:(ir+mr)*kc], bb[jr:], c[ir*ldc+jr:], ldb, ldc, alpha, beta, mrr, nrr)
 			}
 			continue
-		}
-		if ldb != 0 {
+		case bb != nil:
+			bPanel = spare[:nr*kc]
+			packRowsBytes(bPanel, kc, nrr, nr, bb[jr:], ldb)
+		case ldb != 0 && (nrr == nr || g.partialN):
 			for ir := 0; ir < mc; ir += mr {
 				mrr := min(mr, mc-ir)
 				g.kernelStrided(kc, ap[ir*kc:(ir+mr)*kc], bp[jr:], c[ir*ldc+jr:], ldb, ldc, alpha, beta, mrr, nrr)
 			}
 			continue
+		case ldb != 0:
+			// The kernel reads whole rows of nr: pack the last columns,
+			// padded with zeros, into spare.
+			bPanel = spare[:nr*kc]
+			packRows(bPanel, kc, nrr, nr, bp[jr:], ldb)
+		default:
+			bPanel = bp[jr*kc : (jr+nr)*kc]
 		}
-		bPanel := bp[jr*kc : (jr+nr)*kc]
 		for ir := 0; ir < mc; ir += mr {
 			mrr := min(mr, mc-ir)
 			aPanel := ap[ir*kc : (ir+mr)*kc]

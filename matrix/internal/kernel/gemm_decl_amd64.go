@@ -26,6 +26,50 @@ func gemmAVX2F32M5(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 //go:noescape
 func gemmAVX2F32M6(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
+// gemmAVX2F32Strided holds the AVX2 micro-kernels for 6×16 tiles of float32, from
+// B read in place with a row stride, indexed by the number of rows of C they write.
+var gemmAVX2F32Strided = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int){nil, gemmAVX2F32StridedM1, gemmAVX2F32StridedM2, gemmAVX2F32StridedM3, gemmAVX2F32StridedM4, gemmAVX2F32StridedM5, gemmAVX2F32StridedM6}
+
+//go:noescape
+func gemmAVX2F32StridedM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32StridedM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32StridedM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32StridedM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32StridedM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32StridedM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+// gemmAVX2F32Bytes holds the AVX2 micro-kernels for 6×16 tiles of float32, from
+// B read in place as bytes with a row stride, indexed by the number of rows of C they write.
+var gemmAVX2F32Bytes = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int){nil, gemmAVX2F32BytesM1, gemmAVX2F32BytesM2, gemmAVX2F32BytesM3, gemmAVX2F32BytesM4, gemmAVX2F32BytesM5, gemmAVX2F32BytesM6}
+
+//go:noescape
+func gemmAVX2F32BytesM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32BytesM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32BytesM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32BytesM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32BytesM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func gemmAVX2F32BytesM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+
 // dotRowsAVX2F32 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //
 //go:noescape
@@ -57,6 +101,50 @@ func gemmAVX2F64M5(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
 //go:noescape
 func gemmAVX2F64M6(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
+// gemmAVX2F64Strided holds the AVX2 micro-kernels for 6×8 tiles of float64, from
+// B read in place with a row stride, indexed by the number of rows of C they write.
+var gemmAVX2F64Strided = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int){nil, gemmAVX2F64StridedM1, gemmAVX2F64StridedM2, gemmAVX2F64StridedM3, gemmAVX2F64StridedM4, gemmAVX2F64StridedM5, gemmAVX2F64StridedM6}
+
+//go:noescape
+func gemmAVX2F64StridedM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64StridedM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64StridedM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64StridedM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64StridedM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64StridedM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+
+// gemmAVX2F64Bytes holds the AVX2 micro-kernels for 6×8 tiles of float64, from
+// B read in place as bytes with a row stride, indexed by the number of rows of C they write.
+var gemmAVX2F64Bytes = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int){nil, gemmAVX2F64BytesM1, gemmAVX2F64BytesM2, gemmAVX2F64BytesM3, gemmAVX2F64BytesM4, gemmAVX2F64BytesM5, gemmAVX2F64BytesM6}
+
+//go:noescape
+func gemmAVX2F64BytesM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64BytesM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64BytesM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64BytesM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64BytesM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func gemmAVX2F64BytesM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
 
 // dotRowsAVX2F64 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //

@@ -146,13 +146,21 @@ func packTranspose[T Float](panel []T, steps, w, cnt int, src []T, ld int) {
 // packRowsBytes is packRows for a source of unsigned bytes, converting
 // each to T, which is exact.
 func packRowsBytes[T Float](dst []T, steps, cnt, w int, src []uint8, ld int) {
+	full := cnt / w * w
 	for p := 0; p < steps; p++ {
 		row := src[p*ld : p*ld+cnt]
-		for j, v := range row {
-			dst[j/w*w*steps+p*w+j%w] = T(v)
+		for j0 := 0; j0 < full; j0 += w {
+			d := dst[j0*steps+p*w : j0*steps+p*w+w]
+			for j, v := range row[j0 : j0+w] {
+				d[j] = T(v)
+			}
 		}
-		for j := cnt; j < roundUp(cnt, w); j++ {
-			dst[j/w*w*steps+p*w+j%w] = 0
+		if full < cnt {
+			d := dst[full*steps+p*w : full*steps+p*w+w]
+			for j, v := range row[full:] {
+				d[j] = T(v)
+			}
+			clear(d[cnt-full:])
 		}
 	}
 }

@@ -99,15 +99,14 @@ func main() {
 //
 // reading the packed micro-panels a (MR elements per step) and b (NR
 // elements per step). The AVX-512 kernels store only the columns set in
-// mask; the AVX2 kernels store all NR columns. The AVX-512 set also has
-// kernels that read B unpacked, as b[p·ldb + j], loading only the columns
-// set in mask.
+// mask; the AVX2 kernels store all NR columns. Both sets also have
+// kernels that read B unpacked, as b[p·ldb + j], in elements or in
+// bytes: the AVX-512 ones load only the columns set in mask, the AVX2 ones
+// all NR columns.
 func (g *gen) gemmKernels(s isa, e elem) {
 	g.kernelSet(s, e, packedB)
-	if s.name == "AVX512" {
-		g.kernelSet(s, e, stridedB)
-		g.kernelSet(s, e, bytesB)
-	}
+	g.kernelSet(s, e, stridedB)
+	g.kernelSet(s, e, bytesB)
 }
 
 // bLayout is the layout in which a micro-kernel reads B.
@@ -136,7 +135,7 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	}
 	if strided {
 		sig += ", ldb int"
-		argSize += 8
+		argSize = (argSize+7)/8*8 + 8
 	}
 	sig += ")"
 	k := kernelArgs{
@@ -146,7 +145,10 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 		argSize:  argSize,
 		layout:   layout,
 	}
-	k.ldbOff = k.maskOff + 8
+	k.ldbOff = k.maskOff
+	if masked {
+		k.ldbOff += 8
+	}
 
 	base := fmt.Sprintf("gemm%s%s", s.name, e.name)
 	source := "packed micro-panels of B"
@@ -283,7 +285,18 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 			}
 		}
 		for v := 0; v < s.nvec; v++ {
-			if k.layout == bytesB {
+			if k.layout == bytesB && !masked {
+				// Zero-extend the bytes to 32 bits, then convert.
+				off := v * lanes
+				if e.size == 8 {
+					x := "X" + strings.TrimPrefix(bReg[v], "Y")
+					g.op("VPMOVZXBD %s, %s", bRow(u, off), x)
+					g.op("VCVTDQ2PD %s, %s", x, bReg[v])
+				} else {
+					g.op("VPMOVZXBD %s, %s", bRow(u, off), bReg[v])
+					g.op("VCVTDQ2PS %s, %s", bReg[v], bReg[v])
+				}
+			} else if k.layout == bytesB {
 				// Only the columns in the mask exist in B. Zero-extend
 				// them to 32 bits, then convert.
 				off := v * lanes
@@ -295,7 +308,7 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 					g.op("VPMOVZXBD.Z %s, %s, %s", bRow(u, off), kmask[v], bReg[v])
 					g.op("VCVTDQ2PS %s, %s", bReg[v], bReg[v])
 				}
-			} else if strided {
+			} else if strided && masked {
 				// Only the columns in the mask exist in B.
 				g.op("%s.Z %s, %s, %s", mov, bRow(u, v*vbytes), kmask[v], bReg[v])
 			} else {
