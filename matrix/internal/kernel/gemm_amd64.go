@@ -49,8 +49,9 @@ var (
 	avx2Gemm32 = &gemmImpl[float32]{
 		name: "avx2", mr: 6, nr: 16, kc: avx2KC32, mc: avx2MC32, nc: avx2NC32,
 		kernel: kernelAVX2F32, kernelStrided: kernelAVX2F32Strided,
-		kernelBytes: kernelAVX2F32Bytes,
-		dotRows:     dotRowsAVX2F32Slices, axpyRows: axpyRowsAVX2F32Slices,
+		kernelBytes:   kernelAVX2F32Bytes,
+		packTranspose: packTransposeAVX2F32Slices,
+		dotRows:       dotRowsAVX2F32Slices, axpyRows: axpyRowsAVX2F32Slices,
 	}
 	avx2Gemm64 = &gemmImpl[float64]{
 		name: "avx2", mr: 6, nr: 8, kc: avx2KC64, mc: avx2MC64, nc: avx2NC64,
@@ -272,4 +273,30 @@ func packTransposeAVX512F64Slices(panel []float64, steps, w, cnt int, src []floa
 	_ = panel[steps*w-1]
 	_ = src[(cnt-1)*ld+steps-1]
 	packTransposeAVX512F64(steps, &src[0], ld, &panel[0], w, cnt)
+}
+
+// packTransposeAVX2F32Slices is packTranspose with the AVX2 transposes of
+// 8×8 blocks for whole micro-panels: of A (w = 6) and of B (w = 16). It
+// leaves other panels, and the last steps mod 8 steps, to Go.
+func packTransposeAVX2F32Slices(panel []float32, steps, w, cnt int, src []float32, ld int) {
+	blocks := steps / 8
+	if blocks == 0 || cnt != w || (w != 6 && w%8 != 0) {
+		packTranspose(panel, steps, w, cnt, src, ld)
+		return
+	}
+	_ = panel[steps*w-1]
+	_ = src[(cnt-1)*ld+steps-1]
+	if w == 6 {
+		transposeAVX2F32x6(blocks, &src[0], ld, &panel[0], w)
+	} else {
+		for j := 0; j < w; j += 8 {
+			transposeAVX2F32x8(blocks, &src[j*ld], ld, &panel[j], w)
+		}
+	}
+	for p := blocks * 8; p < steps; p++ {
+		d := panel[p*w : p*w+w]
+		for j := range d {
+			d[j] = src[j*ld+p]
+		}
+	}
 }

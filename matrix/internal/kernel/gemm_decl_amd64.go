@@ -427,3 +427,13 @@ func packTransposeAVX512F32(steps int, src *float32, ld int, dst *float32, w, cn
 //
 //go:noescape
 func packTransposeAVX512F64(steps int, src *float64, ld int, dst *float64, w, cnt int)
+
+// transposeAVX2F32x8 sets dst[p·w+r] = src[r·ld+p] for r < 8 and p < 8·blocks.
+//
+//go:noescape
+func transposeAVX2F32x8(blocks int, src *float32, ld int, dst *float32, w int)
+
+// transposeAVX2F32x6 sets dst[p·w+r] = src[r·ld+p] for r < 6 and p < 8·blocks.
+//
+//go:noescape
+func transposeAVX2F32x6(blocks int, src *float32, ld int, dst *float32, w int)

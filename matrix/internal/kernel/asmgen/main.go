@@ -80,6 +80,8 @@ func main() {
 	for _, e := range []elem{f32, f64} {
 		g.packTranspose(e)
 	}
+	g.transposeAVX2F32(8)
+	g.transposeAVX2F32(6)
 	if err := os.WriteFile("gemm_amd64.s", g.asm.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -886,4 +888,94 @@ func (g *gen) transposeBlock(e elem, L int, mov string, vbytes int, z func(int) 
 	for _, b := range bases[:L/4] {
 		g.op("ADDQ $%d, %s", vbytes, b)
 	}
+}
+
+// transposeAVX2F32 writes transposeAVX2F32xR, which copies rows r < R of
+// src, each blocks·8 elements long, into dst transposed:
+//
+//	dst[p·w + r] = src[r·ld + p]  for p < blocks·8
+//
+// It loads eight elements of each row, transposes the 8×8 block in
+// registers, with zeros for rows R … 7 when R < 8, and stores R elements
+// of each of its eight columns. R is 8 or 6.
+func (g *gen) transposeAVX2F32(R int) {
+	name := fmt.Sprintf("transposeAVX2F32x%d", R)
+	fmt.Fprintf(&g.decl, "\n// %s sets dst[p·w+r] = src[r·ld+p] for r < %d and p < 8·blocks.\n//\n//go:noescape\nfunc %s(blocks int, src *float32, ld int, dst *float32, w int)\n", name, R, name)
+	g.text(name, 40)
+	y := func(i int) string { return fmt.Sprintf("Y%d", i) }
+	// SI, R10 = rows 0 and 4 at column p, R8 = ld and R9 = 3·ld in bytes,
+	// DX = dst row p, R11 = w in bytes, CX = blocks left.
+	g.op("MOVQ blocks+0(FP), CX")
+	g.op("MOVQ src+8(FP), SI")
+	g.op("MOVQ ld+16(FP), R8")
+	g.op("SHLQ $2, R8")
+	g.op("LEAQ (R8)(R8*2), R9")
+	g.op("LEAQ (SI)(R8*4), R10")
+	g.op("MOVQ dst+24(FP), DX")
+	g.op("MOVQ w+32(FP), R11")
+	g.op("SHLQ $2, R11")
+	g.op("TESTQ CX, CX")
+	g.op("JZ done")
+
+	rowAddr := func(r int) string {
+		base := []string{"SI", "R10"}[r/4]
+		return []string{"(" + base + ")", "(" + base + ")(R8*1)", "(" + base + ")(R8*2)", "(" + base + ")(R9*1)"}[r%4]
+	}
+
+	g.label("block")
+	for r := 0; r < 8; r++ {
+		if r < R {
+			g.op("VMOVUPS %s, %s", rowAddr(r), y(r))
+		} else {
+			g.op("VXORPS %s, %s, %s", y(r), y(r), y(r))
+		}
+	}
+
+	// Pairs of rows interleaved: Y8+2q, Y9+2q from rows 2q and 2q+1.
+	for q := 0; q < 4; q++ {
+		g.op("VUNPCKLPS %s, %s, %s", y(2*q+1), y(2*q), y(8+2*q))
+		g.op("VUNPCKHPS %s, %s, %s", y(2*q+1), y(2*q), y(9+2*q))
+	}
+
+	// Y0 … Y3 hold, in each 128-bit lane, columns c of rows 0 … 3, and Y4
+	// … Y7 those of rows 4 … 7, for c = 0 … 3 in the low lane, 4 … 7 in
+	// the high one.
+	for h := 0; h < 2; h++ {
+		t := 8 + 4*h
+		u := 4 * h
+		g.op("VSHUFPS $0x44, %s, %s, %s", y(t+2), y(t), y(u))
+		g.op("VSHUFPS $0xee, %s, %s, %s", y(t+2), y(t), y(u+1))
+		g.op("VSHUFPS $0x44, %s, %s, %s", y(t+3), y(t+1), y(u+2))
+		g.op("VSHUFPS $0xee, %s, %s, %s", y(t+3), y(t+1), y(u+3))
+	}
+
+	// Column c: the low lanes of Y c and Y c+4 for c < 4, the high ones
+	// for c ≥ 4.
+	for c := 0; c < 8; c++ {
+		imm := "$0x20"
+		if c >= 4 {
+			imm = "$0x31"
+		}
+		g.op("VPERM2F128 %s, %s, %s, %s", imm, y(c%4+4), y(c%4), y(8+c))
+	}
+
+	for c := 0; c < 8; c++ {
+		if R == 8 {
+			g.op("VMOVUPS %s, (DX)", y(8+c))
+		} else {
+			// Six elements: four, then two from the high lane.
+			g.op("VMOVUPS X%d, (DX)", 8+c)
+			g.op("VEXTRACTF128 $1, %s, X%d", y(8+c), 8+c)
+			g.op("VMOVQ X%d, 16(DX)", 8+c)
+		}
+		g.op("ADDQ R11, DX")
+	}
+
+	g.op("ADDQ $32, SI")
+	g.op("ADDQ $32, R10")
+	g.op("DECQ CX")
+	g.op("JNZ block")
+	g.label("done")
+	g.op("VZEROUPPER")
+	g.op("RET")
 }
