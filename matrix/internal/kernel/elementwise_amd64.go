@@ -30,8 +30,11 @@ func init() {
 		elementwiseImpls32 = append(elementwiseImpls32, avx512Elementwise32())
 		elementwiseImpls64 = append(elementwiseImpls64, avx512Elementwise64())
 	}
-	if cpu.X86.HasAVX512F {
+	switch {
+	case cpu.X86.HasAVX512F:
 		gatherRowsTrans32 = gatherRowsTransAVX512
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		gatherRowsTrans32 = gatherRowsTransAVX2
 	}
 	elementwise32 = elementwiseImpls32[len(elementwiseImpls32)-1]
 	elementwise64 = elementwiseImpls64[len(elementwiseImpls64)-1]
@@ -243,6 +246,32 @@ func gatherRowsTransAVX512(dst, src []float32, n int, idx []int, k0, k1 int) int
 		}
 		gatherRowsTransAVX512F32(&dst[k0], &src[0], &offs[0], n, cnt, w)
 		k0 += cnt
+	}
+	return k0
+}
+
+// gatherRowsTransAVX2 fills the columns of dst in groups of 8, each with
+// 8×8 transposes of eight rows of src, and the last n mod 8 rows of the
+// group in Go.
+func gatherRowsTransAVX2(dst, src []float32, n int, idx []int, k0, k1 int) int {
+	w := len(idx)
+	whole := n &^ 7
+	if whole == 0 {
+		return k0
+	}
+	var rows [8]*float32
+	for ; k0+8 <= k1; k0 += 8 {
+		for r := range rows {
+			row := src[idx[k0+r]*n : idx[k0+r]*n+n]
+			rows[r] = &row[0]
+		}
+		_ = dst[(n-1)*w+k0+7]
+		gatherTransAVX2F32(&dst[k0], w, &rows, whole*4)
+		for i := whole; i < n; i++ {
+			for r := range 8 {
+				dst[i*w+k0+r] = src[idx[k0+r]*n+i]
+			}
+		}
 	}
 	return k0
 }

@@ -229,25 +229,29 @@ func testBytesKernels[T Float](t *testing.T, e *elementwise[T], tol float64) {
 }
 
 func TestGatherRowsTrans(t *testing.T) {
-	const rows, n = 50, 300
+	const rows = 50
 	GatherRowsTrans[float32](nil, nil, 0, []int{0}) // no columns to fill
-	src := make([]float32, rows*n)
-	for i := range src {
-		src[i] = float32(i)
-	}
-	long := make([]int, 100) // 64 + 32 columns by gathers, 4 by the portable loop
+	long := make([]int, 100)                        // 64 + 32 columns by gathers, 4 by the portable loop
 	for k := range long {
 		long[k] = (k * 7) % rows
 	}
-	for _, idx := range [][]int{{}, {3}, {49, 0, 7, 7, 12, 1, 2, 3, 4, 5, 6}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}, long} {
-		w := len(idx)
-		dst := withGuard[float32](n * w)
-		GatherRowsTrans(dst, src, n, idx)
-		checkGuard(t, "GatherRowsTrans", dst)
-		for i := 0; i < n; i++ {
-			for k, j := range idx {
-				if got, want := dst[i*w+k], src[j*n+i]; got != want {
-					t.Fatalf("GatherRowsTrans(%v): dst[%d, %d] = %v, want %v", idx, i, k, got, want)
+	// Rows of src shorter than, equal to and not a multiple of the
+	// transposed blocks of 8.
+	for _, n := range []int{7, 8, 300} {
+		src := make([]float32, rows*n)
+		for i := range src {
+			src[i] = float32(i)
+		}
+		for _, idx := range [][]int{{}, {3}, {49, 0, 7, 7, 12, 1, 2, 3, 4, 5, 6}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}, long} {
+			w := len(idx)
+			dst := withGuard[float32](n * w)
+			GatherRowsTrans(dst, src, n, idx)
+			checkGuard(t, "GatherRowsTrans", dst)
+			for i := 0; i < n; i++ {
+				for k, j := range idx {
+					if got, want := dst[i*w+k], src[j*n+i]; got != want {
+						t.Fatalf("GatherRowsTrans(n %d, %v): dst[%d, %d] = %v, want %v", n, idx, i, k, got, want)
+					}
 				}
 			}
 		}

@@ -437,3 +437,9 @@ func transposeAVX2F32x8(blocks int, src *float32, ld int, dst *float32, w int)
 //
 //go:noescape
 func transposeAVX2F32x6(blocks int, src *float32, ld int, dst *float32, w int)
+
+// gatherTransAVX2F32 sets dst[i·ld+r] = rows[r][i] for r < 8 and i < end/4, end a
+// multiple of 32.
+//
+//go:noescape
+func gatherTransAVX2F32(dst *float32, ld int, rows *[8]*float32, end int)

@@ -82,6 +82,7 @@ func main() {
 	}
 	g.transposeAVX2F32(8)
 	g.transposeAVX2F32(6)
+	g.gatherTransAVX2F32()
 	if err := os.WriteFile("gemm_amd64.s", g.asm.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -931,6 +932,33 @@ func (g *gen) transposeAVX2F32(R int) {
 		}
 	}
 
+	g.transpose8x8AVX2()
+
+	for c := 0; c < 8; c++ {
+		if R == 8 {
+			g.op("VMOVUPS %s, (DX)", y(8+c))
+		} else {
+			// Six elements: four, then two from the high lane.
+			g.op("VMOVUPS X%d, (DX)", 8+c)
+			g.op("VEXTRACTF128 $1, %s, X%d", y(8+c), 8+c)
+			g.op("VMOVQ X%d, 16(DX)", 8+c)
+		}
+		g.op("ADDQ R11, DX")
+	}
+
+	g.op("ADDQ $32, SI")
+	g.op("ADDQ $32, R10")
+	g.op("DECQ CX")
+	g.op("JNZ block")
+	g.label("done")
+	g.op("VZEROUPPER")
+	g.op("RET")
+}
+
+// transpose8x8AVX2 transposes the 8×8 float32 block in Y0 … Y7, row r in
+// Y r, into Y8 … Y15, column c in Y 8+c.
+func (g *gen) transpose8x8AVX2() {
+	y := func(i int) string { return fmt.Sprintf("Y%d", i) }
 	// Pairs of rows interleaved: Y8+2q, Y9+2q from rows 2q and 2q+1.
 	for q := 0; q < 4; q++ {
 		g.op("VUNPCKLPS %s, %s, %s", y(2*q+1), y(2*q), y(8+2*q))
@@ -959,22 +987,52 @@ func (g *gen) transposeAVX2F32(R int) {
 		g.op("VPERM2F128 %s, %s, %s, %s", imm, y(c%4+4), y(c%4), y(8+c))
 	}
 
-	for c := 0; c < 8; c++ {
-		if R == 8 {
-			g.op("VMOVUPS %s, (DX)", y(8+c))
-		} else {
-			// Six elements: four, then two from the high lane.
-			g.op("VMOVUPS X%d, (DX)", 8+c)
-			g.op("VEXTRACTF128 $1, %s, X%d", y(8+c), 8+c)
-			g.op("VMOVQ X%d, 16(DX)", 8+c)
-		}
-		g.op("ADDQ R11, DX")
-	}
+}
 
-	g.op("ADDQ $32, SI")
-	g.op("ADDQ $32, R10")
-	g.op("DECQ CX")
-	g.op("JNZ block")
+// gatherTransAVX2F32 writes gatherTransAVX2F32, which copies eight rows,
+// each at its own address, into eight columns of dst:
+//
+//	dst[i·ld + r] = rows[r][i]  for r < 8 and i < end/4
+//
+// end is a multiple of 32 bytes. It moves 8×8 blocks as transposeAVX2F32
+// does.
+func (g *gen) gatherTransAVX2F32() {
+	name := "gatherTransAVX2F32"
+	fmt.Fprintf(&g.decl, "\n// %s sets dst[i·ld+r] = rows[r][i] for r < 8 and i < end/4, end a\n// multiple of 32.\n//\n//go:noescape\nfunc %s(dst *float32, ld int, rows *[8]*float32, end int)\n", name, name)
+	g.text(name, 32)
+	ptrs := []string{"AX", "BX", "CX", "SI", "DI", "R8", "R9", "R10"}
+	// The rows at ptrs, R11 = byte offset i·4 in them, DX = dst row i,
+	// R12 = ld and R13 = 3·ld in bytes, R14 = dst row i+4.
+	g.op("MOVQ rows+16(FP), R11")
+	for r, p := range ptrs {
+		g.op("MOVQ %d(R11), %s", 8*r, p)
+	}
+	g.op("MOVQ dst+0(FP), DX")
+	g.op("MOVQ ld+8(FP), R12")
+	g.op("SHLQ $2, R12")
+	g.op("LEAQ (R12)(R12*2), R13")
+	g.op("XORQ R11, R11")
+	g.op("CMPQ R11, end+24(FP)")
+	g.op("JGE done")
+
+	g.label("block")
+	for r, p := range ptrs {
+		g.op("VMOVUPS (%s)(R11*1), Y%d", p, r)
+	}
+	g.transpose8x8AVX2()
+	g.op("LEAQ (DX)(R12*4), R14")
+	addr := []string{"(%s)", "(%s)(R12*1)", "(%s)(R12*2)", "(%s)(R13*1)"}
+	for c := 0; c < 8; c++ {
+		base := "DX"
+		if c >= 4 {
+			base = "R14"
+		}
+		g.op("VMOVUPS Y%d, "+addr[c%4], 8+c, base)
+	}
+	g.op("LEAQ (DX)(R12*8), DX")
+	g.op("ADDQ $32, R11")
+	g.op("CMPQ R11, end+24(FP)")
+	g.op("JLT block")
 	g.label("done")
 	g.op("VZEROUPPER")
 	g.op("RET")
