@@ -277,6 +277,18 @@ func TestCoreRoundTrip(t *testing.T) {
 	}
 }
 
+// TestFMAPeak checks that the peak probe measures a rate between a slow
+// scalar core's and what a core of today's CPUs can reach.
+func TestFMAPeak(t *testing.T) {
+	gflops, name := fmaPeak(1)
+	if gflops == 0 {
+		t.Skip("no FMA loop for this CPU")
+	}
+	if gflops < 1 || gflops > 1000 {
+		t.Errorf("%s FMA peak on one thread %.1f GFLOP/s; want between 1 and 1000", name, gflops)
+	}
+}
+
 // TestW1NumPyDraw checks that W1's numpy draw gives the weights and the
 // first example order that the numpy peer's code gives: np.random.seed(1),
 // then (np.random.randn(n, n_prev)·√(2/n_prev)).astype(float32) for each

@@ -47,11 +47,11 @@ def fmt(v, unit):
     return f"{v:.3g}"
 
 
-def core_round_trips(path):
-    """Returns the core_round_trip_ns values of backprop's rounds, in order."""
+def info_values(path, key):
+    """Returns the values of an INFO key in backprop's rounds, in order."""
     if not os.path.exists(path):
         return []
-    pattern = re.compile(r"^\[backprop r\d+\] INFO core_round_trip_ns=(\d+)")
+    pattern = re.compile(r"^\[backprop r\d+\] INFO " + key + r"=(\d+)")
     with open(path) as f:
         return [m.group(1) for m in map(pattern.match, f) if m]
 
@@ -69,7 +69,10 @@ def main():
     peak = [p["max"] for p in probes if p.get("metric") == "fma_avx512"]
     if peak:
         print(f"Float32 FMA peak probe before each round (AVX-512, GFLOP/s): {', '.join(f'{v:.0f}' for v in peak)}\n")
-    trips = core_round_trips(os.path.join(out, "info.txt"))
+    own_peak = info_values(os.path.join(out, "info.txt"), "fma_peak_gflops")
+    if own_peak:
+        print(f"Float32 FMA peak measured by backprop's bench at the start of its rounds (GFLOP/s): {', '.join(own_peak)}\n")
+    trips = info_values(os.path.join(out, "info.txt"), "core_round_trip_ns")
     if trips:
         print(f"Core round trip at the start of backprop's rounds (ns): {', '.join(trips)}; "
               "80–130 ns is a quick moment and 360–450 ns a slow one (docs/benchmarks.md)\n")

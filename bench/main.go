@@ -114,6 +114,9 @@ func run(args []string, w io.Writer) error {
 	if *threads >= 2 {
 		fmt.Fprintf(w, "INFO core_round_trip_ns=%d (two goroutines passing a counter back and forth)\n", coreRoundTrip().Nanoseconds())
 	}
+	if gflops, name := fmaPeak(*threads); gflops > 0 {
+		fmt.Fprintf(w, "INFO fma_peak_gflops=%.0f (float32 %s FMA loop on %d threads)\n", gflops, name, *threads)
+	}
 
 	emit := func(rs []Result, err error) error {
 		if err != nil {

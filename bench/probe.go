@@ -1,8 +1,10 @@
 package main
 
 import (
+	"math"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -53,4 +55,32 @@ func coreRoundTrip() time.Duration {
 
 	slices.Sort(times)
 	return times[batches/2]
+}
+
+// fmaPeak returns the float32 rate, in GFLOP/s, of an FMA loop running on
+// threads goroutines at once, each on its own OS thread, and the vector
+// instructions it used: the machine's peak for the kernels. The loop's
+// ten independent chains of fused multiply–adds keep two FMA units busy
+// through their latency. It returns 0 where there is no loop for the CPU.
+func fmaPeak(threads int) (gflops float64, name string) {
+	loop, name, flops := fmaLoop()
+	if loop == nil || threads < 1 {
+		return 0, ""
+	}
+	const rounds = 20_000_000
+	best := time.Duration(math.MaxInt64)
+	for range 3 {
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range threads {
+			wg.Go(func() {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				loop(rounds)
+			})
+		}
+		wg.Wait()
+		best = min(best, time.Since(start))
+	}
+	return float64(threads) * rounds * float64(flops) / best.Seconds() / 1e9, name
 }
