@@ -51,7 +51,14 @@ export MNIST_DIR=${MNIST_DIR:-$("$PEERS_DIR/mnist_dir.sh")}
 echo "building backprop's bench command" >&2
 (cd "$REPO" && go build -o "$OUT/backprop-bench" ./bench) || exit 1
 if [ ! -x "$BIN/peak" ] && [ -f "$PEERS_DIR/peak/peak.c" ]; then
-  mkdir -p "$BIN" && gcc -O2 -march=native -o "$BIN/peak" "$PEERS_DIR/peak/peak.c" -lpthread
+  # The peers' probe needs AVX-512; without it the bench's own probe
+  # (INFO fma_peak_gflops) still measures the peak.
+  mkdir -p "$BIN" && gcc -O2 -march=native -o "$BIN/peak" "$PEERS_DIR/peak/peak.c" -lpthread 2>/dev/null ||
+    echo "run_peers.sh: the peers' AVX-512 peak probe does not build on this CPU; using the bench's own probe" >&2
+fi
+if [ -n "$CAT_DIR" ] && ! $PY -c 'import h5py' 2>/dev/null; then
+  echo "run_peers.sh: the course's numpy code for cat-deep needs h5py: apt-get install python3-h5py" >&2
+  exit 2
 fi
 
 # program_command prints the command line of one program.
