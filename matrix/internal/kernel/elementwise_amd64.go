@@ -277,27 +277,48 @@ func gatherRowsTransAVX2(dst, src []float32, n int, idx []int, k0, k1 int) int {
 }
 
 func init() {
-	if !cpu.X86.HasAVX512F {
-		return
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		updateImpls32 = append(updateImpls32, &update[float32]{
+			name:          "avx2",
+			momentumCheck: momentumCheckAsm(momentumCheckAVX2F32, 8),
+			momentumApply: momentumApplyAsm(momentumApplyAVX2F32, 8),
+			adamCheck:     adamCheckAsm(adamCheckAVX2F32, 8),
+			adamApply:     adamApplyAsm(adamApplyAVX2F32, 8),
+			rmspropCheck:  rmspropCheckAsm(rmspropCheckAVX2F32, 8),
+			rmspropApply:  rmspropApplyAsm(rmspropApplyAVX2F32, 8),
+		})
+		updateImpls64 = append(updateImpls64, &update[float64]{
+			name:          "avx2",
+			momentumCheck: momentumCheckAsm(momentumCheckAVX2F64, 4),
+			momentumApply: momentumApplyAsm(momentumApplyAVX2F64, 4),
+			adamCheck:     adamCheckAsm(adamCheckAVX2F64, 4),
+			adamApply:     adamApplyAsm(adamApplyAVX2F64, 4),
+			rmspropCheck:  rmspropCheckAsm(rmspropCheckAVX2F64, 4),
+			rmspropApply:  rmspropApplyAsm(rmspropApplyAVX2F64, 4),
+		})
 	}
-	update32 = &update[float32]{
-		name:          "avx512",
-		momentumCheck: momentumCheckAsm(momentumCheckAVX512F32, 16),
-		momentumApply: momentumApplyAsm(momentumApplyAVX512F32, 16),
-		adamCheck:     adamCheckAsm(adamCheckAVX512F32, 16),
-		adamApply:     adamApplyAsm(adamApplyAVX512F32, 16),
-		rmspropCheck:  rmspropCheckAsm(rmspropCheckAVX512F32, 16),
-		rmspropApply:  rmspropApplyAsm(rmspropApplyAVX512F32, 16),
+	if cpu.X86.HasAVX512F {
+		updateImpls32 = append(updateImpls32, &update[float32]{
+			name:          "avx512",
+			momentumCheck: momentumCheckAsm(momentumCheckAVX512F32, 16),
+			momentumApply: momentumApplyAsm(momentumApplyAVX512F32, 16),
+			adamCheck:     adamCheckAsm(adamCheckAVX512F32, 16),
+			adamApply:     adamApplyAsm(adamApplyAVX512F32, 16),
+			rmspropCheck:  rmspropCheckAsm(rmspropCheckAVX512F32, 16),
+			rmspropApply:  rmspropApplyAsm(rmspropApplyAVX512F32, 16),
+		})
+		updateImpls64 = append(updateImpls64, &update[float64]{
+			name:          "avx512",
+			momentumCheck: momentumCheckAsm(momentumCheckAVX512F64, 8),
+			momentumApply: momentumApplyAsm(momentumApplyAVX512F64, 8),
+			adamCheck:     adamCheckAsm(adamCheckAVX512F64, 8),
+			adamApply:     adamApplyAsm(adamApplyAVX512F64, 8),
+			rmspropCheck:  rmspropCheckAsm(rmspropCheckAVX512F64, 8),
+			rmspropApply:  rmspropApplyAsm(rmspropApplyAVX512F64, 8),
+		})
 	}
-	update64 = &update[float64]{
-		name:          "avx512",
-		momentumCheck: momentumCheckAsm(momentumCheckAVX512F64, 8),
-		momentumApply: momentumApplyAsm(momentumApplyAVX512F64, 8),
-		adamCheck:     adamCheckAsm(adamCheckAVX512F64, 8),
-		adamApply:     adamApplyAsm(adamApplyAVX512F64, 8),
-		rmspropCheck:  rmspropCheckAsm(rmspropCheckAVX512F64, 8),
-		rmspropApply:  rmspropApplyAsm(rmspropApplyAVX512F64, 8),
-	}
+	update32 = updateImpls32[len(updateImpls32)-1]
+	update64 = updateImpls64[len(updateImpls64)-1]
 }
 
 // The optimizer kernels' wrappers: the assembly stops at the last whole

@@ -88,6 +88,48 @@ func dotBytesAVX2F32(x *uint8, y *float32, n int) float32
 //go:noescape
 func axpyBytesAVX2F32(y *float32, x *uint8, n int, alpha float32)
 
+// momentumCheckAVX2F32 computes, for i < n − n mod 8,
+//
+//	the first vector where β·v + (1−β)·g or p − α·(β·v + (1−β)·g) is not finite
+//
+//go:noescape
+func momentumCheckAVX2F32(p *float32, grad *float32, v *float32, n int, a float32, beta float32, oneMinusBeta float32) int
+
+// momentumApplyAVX2F32 computes, for i < n − n mod 8,
+//
+//	v = β·v + (1−β)·g;  p = p − α·v
+//
+//go:noescape
+func momentumApplyAVX2F32(p *float32, grad *float32, v *float32, n int, a float32, beta float32, oneMinusBeta float32)
+
+// adamCheckAVX2F32 computes, for i < n − n mod 8,
+//
+//	d = α·m̂/(√v̂ + ε), and the first vector where the new m, v or p is not finite
+//
+//go:noescape
+func adamCheckAVX2F32(p *float32, grad *float32, m *float32, v *float32, d *float32, n int, a float32, beta1 float32, oneMinusBeta1 float32, beta2 float32, oneMinusBeta2 float32, c1 float32, c2 float32, eps float32) int
+
+// adamApplyAVX2F32 computes, for i < n − n mod 8,
+//
+//	m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g·g;  p = p − d
+//
+//go:noescape
+func adamApplyAVX2F32(p *float32, grad *float32, m *float32, v *float32, d *float32, n int, beta1 float32, oneMinusBeta1 float32, beta2 float32, oneMinusBeta2 float32)
+
+// rmspropCheckAVX2F32 computes, for i < n − n mod 8,
+//
+//	d = α·g/(√s' + ε), and the first vector where the new s or p is not finite
+//
+//go:noescape
+func rmspropCheckAVX2F32(p *float32, grad *float32, v *float32, d *float32, n int, a float32, beta float32, oneMinusBeta float32, eps float32) int
+
+// rmspropApplyAVX2F32 computes, for i < n − n mod 8,
+//
+//	s = β·s + (1−β)·g·g;  p = p − d
+//
+//go:noescape
+func rmspropApplyAVX2F32(p *float32, grad *float32, v *float32, d *float32, n int, beta float32, oneMinusBeta float32)
+
 // addAVX2F64 computes, for i < n − n mod 4,
 //
 //	dst[i] = a[i] + b[i]
@@ -157,6 +199,48 @@ func nonFiniteAVX2F64(a *float64, n int) int
 //
 //go:noescape
 func nonFiniteAddScaledAVX2F64(a *float64, b *float64, n int, s float64) int
+
+// momentumCheckAVX2F64 computes, for i < n − n mod 4,
+//
+//	the first vector where β·v + (1−β)·g or p − α·(β·v + (1−β)·g) is not finite
+//
+//go:noescape
+func momentumCheckAVX2F64(p *float64, grad *float64, v *float64, n int, a float64, beta float64, oneMinusBeta float64) int
+
+// momentumApplyAVX2F64 computes, for i < n − n mod 4,
+//
+//	v = β·v + (1−β)·g;  p = p − α·v
+//
+//go:noescape
+func momentumApplyAVX2F64(p *float64, grad *float64, v *float64, n int, a float64, beta float64, oneMinusBeta float64)
+
+// adamCheckAVX2F64 computes, for i < n − n mod 4,
+//
+//	d = α·m̂/(√v̂ + ε), and the first vector where the new m, v or p is not finite
+//
+//go:noescape
+func adamCheckAVX2F64(p *float64, grad *float64, m *float64, v *float64, d *float64, n int, a float64, beta1 float64, oneMinusBeta1 float64, beta2 float64, oneMinusBeta2 float64, c1 float64, c2 float64, eps float64) int
+
+// adamApplyAVX2F64 computes, for i < n − n mod 4,
+//
+//	m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g·g;  p = p − d
+//
+//go:noescape
+func adamApplyAVX2F64(p *float64, grad *float64, m *float64, v *float64, d *float64, n int, beta1 float64, oneMinusBeta1 float64, beta2 float64, oneMinusBeta2 float64)
+
+// rmspropCheckAVX2F64 computes, for i < n − n mod 4,
+//
+//	d = α·g/(√s' + ε), and the first vector where the new s or p is not finite
+//
+//go:noescape
+func rmspropCheckAVX2F64(p *float64, grad *float64, v *float64, d *float64, n int, a float64, beta float64, oneMinusBeta float64, eps float64) int
+
+// rmspropApplyAVX2F64 computes, for i < n − n mod 4,
+//
+//	s = β·s + (1−β)·g·g;  p = p − d
+//
+//go:noescape
+func rmspropApplyAVX2F64(p *float64, grad *float64, v *float64, d *float64, n int, beta float64, oneMinusBeta float64)
 
 // addAVX512F32 computes, for i < n − n mod 16,
 //

@@ -63,10 +63,15 @@ type update[T Float] struct {
 	rmspropApply  func(p, g, s, d []T, beta T)
 }
 
-// update32 and update64 are the implementations in use.
+// update32 and update64 are the implementations in use, the last of
+// updateImpls32 and updateImpls64, which list those this CPU can run for
+// the tests.
 var (
 	update32 = portableUpdate[float32]()
 	update64 = portableUpdate[float64]()
+
+	updateImpls32 = []*update[float32]{update32}
+	updateImpls64 = []*update[float64]{update64}
 )
 
 func updates[T Float]() *update[T] {

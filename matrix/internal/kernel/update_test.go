@@ -7,13 +7,17 @@ import (
 )
 
 func TestUpdateKernels(t *testing.T) {
-	t.Run("f32", func(t *testing.T) { testUpdateKernels(t, update32) })
-	t.Run("f64", func(t *testing.T) { testUpdateKernels(t, update64) })
+	for _, u := range updateImpls32 {
+		t.Run("f32/"+u.name, func(t *testing.T) { testUpdateKernels(t, u) })
+	}
+	for _, u := range updateImpls64 {
+		t.Run("f64/"+u.name, func(t *testing.T) { testUpdateKernels(t, u) })
+	}
 }
 
-// testUpdateKernels compares the implementations in use with the portable
-// loops, bit for bit, on random operands with an occasional huge or
-// non-finite gradient.
+// testUpdateKernels compares an implementation with the portable loops,
+// bit for bit, on random operands with an occasional huge or non-finite
+// gradient.
 func testUpdateKernels[T Float](t *testing.T, u *update[T]) {
 	r := rand.New(rand.NewPCG(9, 10))
 	ref := portableUpdate[T]()

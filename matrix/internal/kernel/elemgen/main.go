@@ -57,7 +57,20 @@ const defaultUnroll = 4
 func (s isa) lanes(e elem) int { return s.vbits / 8 / e.size }
 
 // v returns vector register i.
-func (s isa) v(i int) string { return fmt.Sprintf("%s%d", s.reg, i) }
+func (s isa) v(i int) string {
+	if s.name == "AVX2" && i >= rA {
+		// AVX2 has 16 vector registers: the optimizer kernels' scalars
+		// take those the others leave free.
+		i = avx2Scalars[i-rA]
+	}
+	return fmt.Sprintf("%s%d", s.reg, i)
+}
+
+// avx2Scalars are the AVX2 registers of the optimizer kernels' scalars
+// rA … rEps. The kernels use V0–V3 for values, V4–V7 for the masks of
+// non-finite values (see markNonFinite) and V10 for the exponent mask.
+// Only RMSprop and Adam use ε, and neither uses V7 as a mask.
+var avx2Scalars = [...]int{8, 9, 11, 12, 13, 14, 15, 7}
 
 // Vector registers by role: values V0–V3, second operands and temporaries
 // V4–V7, constants from V8 on.
@@ -82,7 +95,6 @@ type kernel struct {
 	args    []arg
 	ret     string // "", "int" (an index) or "elem" (a value)
 	only32  bool
-	only512 bool // no AVX2 version: the kernel needs more registers than AVX2 has
 	unroll  int  // vectors per iteration of the main loop; 0 means 4
 	bytesIn bool // the loop index walks a byte operand too
 
@@ -293,37 +305,53 @@ func expSetup(g *gen, s isa, e elem) {
 }
 
 // markNonFinite emits the test of vector register r: its lanes whose
-// exponent bits are all ones become a mask, in vector register 4+v for
-// AVX2 and in mask register K(1+v) for AVX-512.
+// exponent bits are all ones become mask 1+v (see markMask).
 func markNonFinite(g *gen, s isa, e elem, v, r int) {
+	markMask(g, s, e, r, 4+v, 1+v)
+}
+
+// markMask sets mask k to the lanes of vector register r whose exponent
+// bits are all ones, using vector register t. Mask k is mask register Kk
+// for AVX-512 and vector register 3+k for AVX2, so t must be 3+k there.
+func markMask(g *gen, s isa, e elem, r, t, k int) {
 	if s.name == "AVX2" {
-		g.op("VPAND %s, %s, %s", s.v(r), s.v(rExp), s.v(4+v))
-		g.op("VPCMPEQ%s %s, %s, %s", e.isfx, s.v(rExp), s.v(4+v), s.v(4+v))
+		g.op("VPAND %s, %s, %s", s.v(r), s.v(rExp), s.v(3+k))
+		g.op("VPCMPEQ%s %s, %s, %s", e.isfx, s.v(rExp), s.v(3+k), s.v(3+k))
 		return
 	}
-	g.op("VPAND%s %s, %s, %s", e.isfx, s.v(r), s.v(rExp), s.v(4+v))
-	g.op("VPCMPEQ%s %s, %s, K%d", e.isfx, s.v(rExp), s.v(4+v), 1+v)
+	g.op("VPAND%s %s, %s, %s", e.isfx, s.v(r), s.v(rExp), s.v(t))
+	g.op("VPCMPEQ%s %s, %s, K%d", e.isfx, s.v(rExp), s.v(t), k)
+}
+
+// anyMask jumps to done when a lane of any of the masks ks is set.
+func anyMask(g *gen, s isa, ks ...int) {
+	if s.name == "AVX2" {
+		for _, k := range ks[1:] {
+			g.op("VPOR %s, %s, %s", s.v(3+k), s.v(3+ks[0]), s.v(3+ks[0]))
+		}
+		g.op("VPTEST %s, %s", s.v(3+ks[0]), s.v(3+ks[0]))
+	} else {
+		for _, k := range ks[1:] {
+			g.op("KORW K%d, K%d, K%d", k, ks[0], ks[0])
+		}
+		g.op("KORTESTW K%d, K%d", ks[0], ks[0])
+	}
+	g.op("JNZ done")
 }
 
 // checkNonFinite jumps to done, with AX at the first of the nv vectors
 // just tested, when any of them held a non-finite value.
 func checkNonFinite(g *gen, s isa, e elem, nv int) {
-	if s.name == "AVX2" {
-		for v := 1; v < nv; v++ {
-			g.op("VPOR %s, %s, %s", s.v(4+v), s.v(4), s.v(4))
-		}
-		g.op("VPTEST %s, %s", s.v(4), s.v(4))
-	} else {
-		for v := 1; v < nv; v++ {
-			g.op("KORW K%d, K1, K1", 1+v)
-		}
-		g.op("KORTESTW K1, K1")
+	var ks []int
+	for v := range nv {
+		ks = append(ks, 1+v)
 	}
-	g.op("JNZ done")
+	anyMask(g, s, ks...)
 }
 
 // optScalar returns a scalar argument of an optimizer kernel, broadcast
-// into vector register r, from Z16 on.
+// into vector register r: from Z16 on with AVX-512, and into the
+// registers of avx2Scalars with AVX2.
 func optScalar(name string, r int) arg { return arg{name: name, kind: "scalar", vreg: r} }
 
 // The operands of the optimizer kernels: a parameter, its gradient, its
@@ -353,14 +381,12 @@ const (
 // passes that Step makes: a search for a non-finite new value, which also
 // stores the step where the rule has one, and the update. Every
 // operation is the portable loop's, in its order, with nothing fused.
-// They exist for AVX-512 only: they keep up to eight scalars in
-// registers.
 var optimizerKernels = []kernel{
 	{
 		// vk = β·v + (1 − β)·g;  next = p − α·vk
 		name: "momentumCheck", doc: "the first vector where β·v + (1−β)·g or p − α·(β·v + (1−β)·g) is not finite",
 		args: []arg{argP, argG, argV, argN, optScalar("a", rA), optScalar("beta", rBeta1), optScalar("oneMinusBeta", rOneMinusBeta1)},
-		ret:  "int", only512: true, unroll: 2, setup: expSetup,
+		ret:  "int", unroll: 2, setup: expSetup,
 		body: func(g *gen, s isa, e elem, v int, at func(string) string) {
 			x, t := s.v(v), s.v(2+v)
 			g.op("VMUL%s %s, %s, %s", e.sfx, at("v"), s.v(rBeta1), x)
@@ -370,15 +396,14 @@ var optimizerKernels = []kernel{
 			g.op("VMUL%s %s, %s, %s", e.sfx, x, s.v(rA), t)
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], at("p"), x)
 			g.op("VSUB%s %s, %s, %s", e.sfx, t, x, x) // next
-			g.op("VPAND%s %s, %s, %s", e.isfx, x, s.v(rExp), x)
-			g.op("VPCMPEQ%s %s, %s, K%d", e.isfx, s.v(rExp), x, 3+v)
+			markMask(g, s, e, v, v, 3+v)
 		},
 		check: optCheck,
 	},
 	{
 		name: "momentumApply", doc: "v = β·v + (1−β)·g;  p = p − α·v",
-		args:    []arg{argP, argG, argV, argN, optScalar("a", rA), optScalar("beta", rBeta1), optScalar("oneMinusBeta", rOneMinusBeta1)},
-		only512: true, unroll: 2,
+		args:   []arg{argP, argG, argV, argN, optScalar("a", rA), optScalar("beta", rBeta1), optScalar("oneMinusBeta", rOneMinusBeta1)},
+		unroll: 2,
 		body: func(g *gen, s isa, e elem, v int, at func(string) string) {
 			x, t := s.v(v), s.v(2+v)
 			g.op("VMUL%s %s, %s, %s", e.sfx, at("v"), s.v(rBeta1), x)
@@ -397,7 +422,7 @@ var optimizerKernels = []kernel{
 		name: "adamCheck", doc: "d = α·m̂/(√v̂ + ε), and the first vector where the new m, v or p is not finite",
 		args: []arg{argP, argG, argM, argV, argDelta, argN, optScalar("a", rA), optScalar("beta1", rBeta1), optScalar("oneMinusBeta1", rOneMinusBeta1),
 			optScalar("beta2", rBeta2), optScalar("oneMinusBeta2", rOneMinusBeta2), optScalar("c1", rC1), optScalar("c2", rC2), optScalar("eps", rEps)},
-		ret: "int", only512: true, unroll: 1, setup: expSetup,
+		ret: "int", unroll: 1, setup: expSetup,
 		body: func(g *gen, s isa, e elem, v int, at func(string) string) {
 			mk, vk, t, u := s.v(0), s.v(1), s.v(2), s.v(3)
 			g.op("VMUL%s %s, %s, %s", e.sfx, at("m"), s.v(rBeta1), mk)
@@ -418,21 +443,15 @@ var optimizerKernels = []kernel{
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], t, at("d"))
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], at("p"), u)
 			g.op("VSUB%s %s, %s, %s", e.sfx, t, u, u) // next
-			g.op("VPAND%s %s, %s, %s", e.isfx, u, s.v(rExp), u)
-			g.op("VPCMPEQ%s %s, %s, K3", e.isfx, s.v(rExp), u)
+			markMask(g, s, e, 3, 3, 3)
 		},
-		check: func(g *gen, s isa, e elem, nv int) {
-			g.op("KORW K2, K1, K1")
-			g.op("KORW K3, K1, K1")
-			g.op("KORTESTW K1, K1")
-			g.op("JNZ done")
-		},
+		check: func(g *gen, s isa, e elem, nv int) { anyMask(g, s, 1, 2, 3) },
 	},
 	{
 		name: "adamApply", doc: "m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g·g;  p = p − d",
 		args: []arg{argP, argG, argM, argV, argDelta, argN, optScalar("beta1", rBeta1), optScalar("oneMinusBeta1", rOneMinusBeta1),
 			optScalar("beta2", rBeta2), optScalar("oneMinusBeta2", rOneMinusBeta2)},
-		only512: true, unroll: 1,
+		unroll: 1,
 		body: func(g *gen, s isa, e elem, v int, at func(string) string) {
 			mk, vk, t := s.v(0), s.v(1), s.v(2)
 			g.op("VMUL%s %s, %s, %s", e.sfx, at("m"), s.v(rBeta1), mk)
@@ -453,7 +472,7 @@ var optimizerKernels = []kernel{
 		// sk = β·s + (1−β)·g·g;  d = α·g / (√sk + ε);  next = p − d
 		name: "rmspropCheck", doc: "d = α·g/(√s' + ε), and the first vector where the new s or p is not finite",
 		args: []arg{argP, argG, argV, argDelta, argN, optScalar("a", rA), optScalar("beta", rBeta1), optScalar("oneMinusBeta", rOneMinusBeta1), optScalar("eps", rEps)},
-		ret:  "int", only512: true, unroll: 1, setup: expSetup,
+		ret:  "int", unroll: 1, setup: expSetup,
 		body: func(g *gen, s isa, e elem, v int, at func(string) string) {
 			sk, t, u := s.v(0), s.v(2), s.v(3)
 			g.op("VMUL%s %s, %s, %s", e.sfx, at("v"), s.v(rBeta1), sk)
@@ -468,19 +487,14 @@ var optimizerKernels = []kernel{
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], t, at("d"))
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], at("p"), u)
 			g.op("VSUB%s %s, %s, %s", e.sfx, t, u, u) // next
-			g.op("VPAND%s %s, %s, %s", e.isfx, u, s.v(rExp), u)
-			g.op("VPCMPEQ%s %s, %s, K3", e.isfx, s.v(rExp), u)
+			markMask(g, s, e, 3, 3, 3)
 		},
-		check: func(g *gen, s isa, e elem, nv int) {
-			g.op("KORW K3, K1, K1")
-			g.op("KORTESTW K1, K1")
-			g.op("JNZ done")
-		},
+		check: func(g *gen, s isa, e elem, nv int) { anyMask(g, s, 1, 3) },
 	},
 	{
 		name: "rmspropApply", doc: "s = β·s + (1−β)·g·g;  p = p − d",
-		args:    []arg{argP, argG, argV, argDelta, argN, optScalar("beta", rBeta1), optScalar("oneMinusBeta", rOneMinusBeta1)},
-		only512: true, unroll: 1,
+		args:   []arg{argP, argG, argV, argDelta, argN, optScalar("beta", rBeta1), optScalar("oneMinusBeta", rOneMinusBeta1)},
+		unroll: 1,
 		body: func(g *gen, s isa, e elem, v int, at func(string) string) {
 			sk, t := s.v(0), s.v(2)
 			g.op("VMUL%s %s, %s, %s", e.sfx, at("v"), s.v(rBeta1), sk)
@@ -495,17 +509,17 @@ var optimizerKernels = []kernel{
 	},
 }
 
-// optCheck jumps to done when any lane of the new state (masks K1, K2)
-// or of the new parameter (masks K3, K4) is not finite.
+// optCheck jumps to done when any lane of the new state (masks 1 and 2)
+// or of the new parameter (masks 3 and 4) is not finite.
 func optCheck(g *gen, s isa, e elem, nv int) {
+	ks := []int{1}
 	for v := 1; v < nv; v++ {
-		g.op("KORW K%d, K1, K1", 1+v)
+		ks = append(ks, 1+v)
 	}
 	for v := 0; v < nv; v++ {
-		g.op("KORW K%d, K1, K1", 3+v)
+		ks = append(ks, 3+v)
 	}
-	g.op("KORTESTW K1, K1")
-	g.op("JNZ done")
+	anyMask(g, s, ks...)
 }
 
 var kernels = []kernel{
@@ -684,7 +698,7 @@ func main() {
 	for _, s := range []isa{avx2, avx512} {
 		for _, e := range []elem{f32, f64} {
 			for _, k := range append(kernels, optimizerKernels...) {
-				if k.only32 && e.size != 4 || k.only512 && s.name != "AVX512" {
+				if k.only32 && e.size != 4 {
 					continue
 				}
 				g.kernel(k, s, e)
