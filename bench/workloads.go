@@ -197,7 +197,7 @@ func runW1(trainSet, testSet *data.Dataset[float32], epochs, threads int) ([]Res
 	extra := map[string]any{"warmup_s": epochSeconds[0], "epochs": epochs, "test_acc": acc}
 	res := []Result{
 		newResult("W1", "s_per_epoch", "s", threads, epochSeconds[1:], extra),
-		newResult("W1", "test_acc_5ep", "frac", threads, []float64{acc}, nil),
+		newResult("W1", fmt.Sprintf("test_acc_%dep", epochs), "frac", threads, []float64{acc}, nil),
 	}
 	return res, net, nil
 }

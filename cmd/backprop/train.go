@@ -111,7 +111,7 @@ func runTrain(e *env, args []string) error {
 	fs := newFlags(e, "train", "[flags]\n\n"+presetHelp)
 	f.data.register(fs, "mnist")
 	fs.StringVar(&f.layers, "layers", "", "hidden layer sizes, comma-separated, such as 256,128; \"\" or 0 for none (logistic or softmax regression)")
-	fs.StringVar(&f.activation, "activation", "", "the hidden layers' activation: relu, leaky_relu, tanh, sigmoid or linear")
+	fs.StringVar(&f.activation, "activation", "", "the hidden layers' activation: relu, leaky_relu, tanh, sigmoid, softmax or linear")
 	fs.StringVar(&f.output, "output", "", "the output activation: sigmoid, softmax or linear (default: from the data)")
 	fs.StringVar(&f.loss, "loss", "", "the loss: bce, cce or mse (default: the one that matches the output)")
 	fs.StringVar(&f.init, "init", "", "weight initialisation: he, xavier, lecun, normal or zeros")
