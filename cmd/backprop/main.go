@@ -56,7 +56,11 @@ func run(args []string, e *env) (status int) {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(e.stderr, "backprop: unknown command %q; run 'backprop help' for the list\n", args[0])
+		if name := suggestCommand(args[0]); name != "" {
+			fmt.Fprintf(e.stderr, "backprop: unknown command %q; did you mean %s? Run 'backprop help' for the list\n", args[0], name)
+		} else {
+			fmt.Fprintf(e.stderr, "backprop: unknown command %q; run 'backprop help' for the list\n", args[0])
+		}
 		return 2
 	}
 	defer func() {
@@ -168,4 +172,41 @@ func suggestFlag(fs *flag.FlagSet, err error) string {
 		return ""
 	}
 	return "; did you mean --" + match[0] + "?"
+}
+
+// suggestCommand returns the one command within two edits (insertions,
+// deletions or substitutions) of typed, or "" when there is none or more
+// than one.
+func suggestCommand(typed string) string {
+	var match []string
+	for name := range commands {
+		if editDistance(typed, name) <= 2 {
+			match = append(match, name)
+		}
+	}
+	if len(match) != 1 {
+		return ""
+	}
+	return match[0]
+}
+
+// editDistance returns the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

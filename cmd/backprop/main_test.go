@@ -22,6 +22,19 @@ func TestUnknownCommand(t *testing.T) {
 	}
 }
 
+func TestUnknownCommandSuggestion(t *testing.T) {
+	for _, tc := range []struct{ given, want string }{
+		{"tran", `unknown command "tran"; did you mean train? Run 'backprop help'`},
+		{"reproduc", `unknown command "reproduc"; did you mean reproduce?`},
+		{"xyz", `unknown command "xyz"; run`},
+	} {
+		status, _, stderr := runCLI(t, tc.given)
+		if status != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: status %d, stderr %q; want 2 and %q", tc.given, status, stderr, tc.want)
+		}
+	}
+}
+
 func TestNoCommand(t *testing.T) {
 	status, _, stderr := runCLI(t)
 	if status != 2 || !strings.Contains(stderr, "Usage: backprop <command>") {
