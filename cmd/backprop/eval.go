@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/backprop-go/backprop/data"
-	"github.com/backprop-go/backprop/modelio"
 	"github.com/backprop-go/backprop/rand"
 	"github.com/backprop-go/backprop/train"
 )
@@ -30,7 +29,7 @@ func runEval(e *env, args []string) error {
 	if *modelPath == "" || d.spec == "" {
 		return usagef("give --model and --data")
 	}
-	model, err := modelio.Read[float32](*modelPath)
+	model, err := readModel[float32]("--model", *modelPath)
 	if err != nil {
 		return err
 	}

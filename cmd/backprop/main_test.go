@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,5 +65,23 @@ func TestFlagsAfterArguments(t *testing.T) {
 	}
 	if err := parseFlags(newFlags(e, "x", ""), []string{"a"}, false); err == nil {
 		t.Error("a positional argument was accepted where none is")
+	}
+}
+
+// TestMissingModelFile checks that every command reading a model file
+// names the flag and the file when it is missing, and the fix.
+func TestMissingModelFile(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.json")
+	for _, args := range [][]string{
+		{"predict", "--model", missing, "x.csv"},
+		{"eval", "--model", missing, "--data", "flower"},
+		{"explain", "--model", missing},
+		{"train", "--from", missing, "--data", "flower", "--epochs", "1"},
+	} {
+		status, _, stderr := runCLI(t, args...)
+		want := args[1] + " " + missing + ": file not found; check the path, or write the model with backprop train --out"
+		if status != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("%s: status %d, stderr %q; want 1 and %q", args[0], status, stderr, want)
+		}
 	}
 }

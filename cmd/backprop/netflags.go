@@ -83,7 +83,7 @@ func (f *netFlags) arch() (explain.Arch, *modelio.Model[float64], error) {
 	if f.model != "" {
 		m, err := loadModel(f.model)
 		if err != nil {
-			return explain.Arch{}, nil, fmt.Errorf("reading the model: %s", trimPackage(err))
+			return explain.Arch{}, nil, err
 		}
 		return explain.ArchOf(m.Net), m, nil
 	}

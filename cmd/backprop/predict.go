@@ -50,7 +50,7 @@ func runPredict(e *env, args []string) error {
 	if fs.NArg() == 0 {
 		return usagef("give the inputs: a CSV file of rows, an IDX images file, or PNG files")
 	}
-	model, err := modelio.Read[float32](*modelPath)
+	model, err := readModel[float32]("--model", *modelPath)
 	if err != nil {
 		return err
 	}

@@ -498,7 +498,7 @@ func (f *trainFlags) config(src rand.Source) (train.Config, error) {
 // the flags and the data and initialised from src.
 func buildModel[T matrix.Float](f *trainFlags, d *data.Dataset[T], src rand.Source) (*modelio.Model[T], error) {
 	if f.from != "" {
-		m, err := modelio.Read[T](f.from)
+		m, err := readModel[T]("--from", f.from)
 		if err != nil {
 			return nil, err
 		}
