@@ -9,15 +9,9 @@ import (
 	"github.com/backprop-go/backprop/modelio"
 )
 
-// loadModel reads the model file at path in float64, choosing the format
-// by the file's extension: .safetensors or .json.
-func loadModel(path string) (*modelio.Model[float64], error) {
-	return readModel[float64]("--model", path)
-}
-
-// readModel reads the model file that flag names. Its errors name the
-// flag and the file, and for a missing file the fix: the path, or a train
-// run that writes it.
+// readModel reads the model file that flag names, choosing the format by
+// the extension: .safetensors or .json. Its errors name the flag and the
+// file, and for a missing file the fix.
 func readModel[T matrix.Float](flag, path string) (*modelio.Model[T], error) {
 	m, err := modelio.Read[T](path)
 	switch {

@@ -81,7 +81,7 @@ func (f *netFlags) arch() (explain.Arch, *modelio.Model[float64], error) {
 		return explain.Arch{}, nil, usagef("--activations and --loss go with --layers; the model file %s sets its own", f.model)
 	}
 	if f.model != "" {
-		m, err := loadModel(f.model)
+		m, err := readModel[float64]("--model", f.model)
 		if err != nil {
 			return explain.Arch{}, nil, err
 		}

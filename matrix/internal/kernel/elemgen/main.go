@@ -307,20 +307,21 @@ func expSetup(g *gen, s isa, e elem) {
 // markNonFinite emits the test of vector register r: its lanes whose
 // exponent bits are all ones become mask 1+v (see markMask).
 func markNonFinite(g *gen, s isa, e elem, v, r int) {
-	markMask(g, s, e, r, 4+v, 1+v)
+	markMask(g, s, e, r, 1+v)
 }
 
 // markMask sets mask k to the lanes of vector register r whose exponent
-// bits are all ones, using vector register t. Mask k is mask register Kk
-// for AVX-512 and vector register 3+k for AVX2, so t must be 3+k there.
-func markMask(g *gen, s isa, e elem, r, t, k int) {
+// bits are all ones. Mask k is mask register Kk for AVX-512 and vector
+// register 3+k for AVX2; AVX-512 uses vector register 3+k for the test.
+func markMask(g *gen, s isa, e elem, r, k int) {
+	t := s.v(3 + k)
 	if s.name == "AVX2" {
-		g.op("VPAND %s, %s, %s", s.v(r), s.v(rExp), s.v(3+k))
-		g.op("VPCMPEQ%s %s, %s, %s", e.isfx, s.v(rExp), s.v(3+k), s.v(3+k))
+		g.op("VPAND %s, %s, %s", s.v(r), s.v(rExp), t)
+		g.op("VPCMPEQ%s %s, %s, %s", e.isfx, s.v(rExp), t, t)
 		return
 	}
-	g.op("VPAND%s %s, %s, %s", e.isfx, s.v(r), s.v(rExp), s.v(t))
-	g.op("VPCMPEQ%s %s, %s, K%d", e.isfx, s.v(rExp), s.v(t), k)
+	g.op("VPAND%s %s, %s, %s", e.isfx, s.v(r), s.v(rExp), t)
+	g.op("VPCMPEQ%s %s, %s, K%d", e.isfx, s.v(rExp), t, k)
 }
 
 // anyMask jumps to done when a lane of any of the masks ks is set.
@@ -396,7 +397,7 @@ var optimizerKernels = []kernel{
 			g.op("VMUL%s %s, %s, %s", e.sfx, x, s.v(rA), t)
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], at("p"), x)
 			g.op("VSUB%s %s, %s, %s", e.sfx, t, x, x) // next
-			markMask(g, s, e, v, v, 3+v)
+			markMask(g, s, e, v, 3+v)
 		},
 		check: optCheck,
 	},
@@ -443,7 +444,7 @@ var optimizerKernels = []kernel{
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], t, at("d"))
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], at("p"), u)
 			g.op("VSUB%s %s, %s, %s", e.sfx, t, u, u) // next
-			markMask(g, s, e, 3, 3, 3)
+			markMask(g, s, e, 3, 3)
 		},
 		check: func(g *gen, s isa, e elem, nv int) { anyMask(g, s, 1, 2, 3) },
 	},
@@ -487,7 +488,7 @@ var optimizerKernels = []kernel{
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], t, at("d"))
 			g.op("VMOVUP%s %s, %s", e.sfx[1:], at("p"), u)
 			g.op("VSUB%s %s, %s, %s", e.sfx, t, u, u) // next
-			markMask(g, s, e, 3, 3, 3)
+			markMask(g, s, e, 3, 3)
 		},
 		check: func(g *gen, s isa, e elem, nv int) { anyMask(g, s, 1, 3) },
 	},
