@@ -143,26 +143,39 @@ func AxpyBytes[T Float](y []T, alpha T, x []uint8) {
 
 // DotBytesRows sets z[e] = s·Σ_i x[e·n + i]·w[i] for e < len(z): the
 // products of the byte rows of x, each of n = len(w) elements, with w. The
-// sums are DotBytes's.
+// order of each sum is unspecified, as in DotBytes.
 func DotBytesRows[T Float](z []T, s T, x []uint8, w []T) {
-	n := len(w)
-	x = x[:len(z)*n]
-	dot := impl[T]().dotBytes
-	for e := range z {
-		z[e] = s * dot(x[e*n:(e+1)*n], w)
+	x = x[:len(z)*len(w)]
+	impl[T]().dotBytesRows(z, s, x, w)
+}
+
+// AxpyBytesRows adds Σ_e dz[e]·x[e·n + i] to d[i] for i < n = len(d). Each
+// element sums the rows in order, the products possibly fused with the
+// sums, as AxpyBytes row by row would.
+func AxpyBytesRows[T Float](d, dz []T, x []uint8) {
+	x = x[:len(dz)*len(d)]
+	impl[T]().axpyBytesRows(d, dz, x)
+}
+
+// dotBytesRowsWith is DotBytesRows by one call of dot per row.
+func dotBytesRowsWith[T Float](dot func(x []uint8, y []T) T) func(z []T, s T, x []uint8, w []T) {
+	return func(z []T, s T, x []uint8, w []T) {
+		n := len(w)
+		for e := range z {
+			z[e] = s * dot(x[e*n:(e+1)*n], w)
+		}
 	}
 }
 
-// AxpyBytesRows adds Σ_e dz[e]·x[e·n + i] to d[i] for i < n = len(d),
-// row by row of x, skipping the rows whose dz[e] is zero. The sums are
-// AxpyBytes's.
-func AxpyBytesRows[T Float](d, dz []T, x []uint8) {
-	n := len(d)
-	x = x[:len(dz)*n]
-	axpy := impl[T]().axpyBytes
-	for e, a := range dz {
-		if a != 0 {
-			axpy(d, a, x[e*n:(e+1)*n])
+// axpyBytesRowsWith is AxpyBytesRows by one call of axpy per row, skipping
+// the rows whose dz[e] is zero.
+func axpyBytesRowsWith[T Float](axpy func(y []T, alpha T, x []uint8)) func(d, dz []T, x []uint8) {
+	return func(d, dz []T, x []uint8) {
+		n := len(d)
+		for e, a := range dz {
+			if a != 0 {
+				axpy(d, a, x[e*n:(e+1)*n])
+			}
 		}
 	}
 }
@@ -261,6 +274,8 @@ type elementwise[T Float] struct {
 	nonFiniteAddScaled func(a []T, s T, b []T) int
 	dotBytes           func(x []uint8, y []T) T
 	axpyBytes          func(y []T, alpha T, x []uint8)
+	dotBytesRows       func(z []T, s T, x []uint8, w []T)
+	axpyBytesRows      func(d, dz []T, x []uint8)
 }
 
 // elementwise32 and elementwise64 are the implementations in use; an
@@ -295,5 +310,7 @@ func portable[T Float]() *elementwise[T] {
 		nonFiniteAddScaled: nonFiniteAddScaledGo[T],
 		dotBytes:           dotBytesGo[T],
 		axpyBytes:          axpyBytesGo[T],
+		dotBytesRows:       dotBytesRowsWith(dotBytesGo[T]),
+		axpyBytesRows:      axpyBytesRowsWith(axpyBytesGo[T]),
 	}
 }

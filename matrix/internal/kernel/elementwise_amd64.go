@@ -59,6 +59,8 @@ func avx512Elementwise32() *elementwise[float32] {
 		nonFiniteAddScaled: nonFiniteAddScaledAsm(nonFiniteAddScaledAVX512F32, lanes),
 		dotBytes:           dotBytesAsm(dotBytesAVX512F32, lanes),
 		axpyBytes:          axpyBytesAsm(axpyBytesAVX512F32, lanes),
+		dotBytesRows:       dotBytesRowsWith(dotBytesAsm(dotBytesAVX512F32, lanes)),
+		axpyBytesRows:      axpyBytesRowsWith(axpyBytesAsm(axpyBytesAVX512F32, lanes)),
 	}
 }
 
@@ -78,6 +80,8 @@ func avx512Elementwise64() *elementwise[float64] {
 		nonFiniteAddScaled: nonFiniteAddScaledAsm(nonFiniteAddScaledAVX512F64, lanes),
 		dotBytes:           dotBytesGo[float64],
 		axpyBytes:          axpyBytesGo[float64],
+		dotBytesRows:       dotBytesRowsWith(dotBytesGo[float64]),
+		axpyBytesRows:      axpyBytesRowsWith(axpyBytesGo[float64]),
 	}
 }
 
@@ -97,6 +101,8 @@ func avx2Elementwise32() *elementwise[float32] {
 		nonFiniteAddScaled: nonFiniteAddScaledAsm(nonFiniteAddScaledAVX2F32, lanes),
 		dotBytes:           dotBytesAsm(dotBytesAVX2F32, lanes),
 		axpyBytes:          axpyBytesAsm(axpyBytesAVX2F32, lanes),
+		dotBytesRows:       dotBytesRowsAVX2,
+		axpyBytesRows:      axpyBytesRowsAVX2,
 	}
 }
 
@@ -116,6 +122,8 @@ func avx2Elementwise64() *elementwise[float64] {
 		nonFiniteAddScaled: nonFiniteAddScaledAsm(nonFiniteAddScaledAVX2F64, lanes),
 		dotBytes:           dotBytesGo[float64],
 		axpyBytes:          axpyBytesGo[float64],
+		dotBytesRows:       dotBytesRowsWith(dotBytesGo[float64]),
+		axpyBytesRows:      axpyBytesRowsWith(axpyBytesGo[float64]),
 	}
 }
 
@@ -226,6 +234,51 @@ func axpyBytesAsm(f func(y *float32, x *uint8, n int, alpha float32), lanes int)
 		}
 		if v < len(y) {
 			axpyBytesGo(y[v:], alpha, x[v:])
+		}
+	}
+}
+
+// dotBytesRowsAVX2 runs the assembly on groups of four rows and on the
+// first n − n mod 8 elements of each; the other rows and elements take
+// the one-row kernel and the portable loop.
+func dotBytesRowsAVX2(z []float32, s float32, x []uint8, w []float32) {
+	n := len(w)
+	v := whole(n, 8)
+	e := 0
+	if v > 0 {
+		var sums [4]float32
+		for ; e+4 <= len(z); e += 4 {
+			_ = x[(e+3)*n+v-1]
+			dotBytesRows4AVX2F32(&sums[0], &x[e*n], n, &w[0], v)
+			for r, t := range sums {
+				if v < n {
+					t += dotBytesGo(x[(e+r)*n+v:(e+r+1)*n], w[v:])
+				}
+				z[e+r] = s * t
+			}
+		}
+	}
+	for ; e < len(z); e++ {
+		var t float32
+		if v > 0 {
+			t = dotBytesAVX2F32(&x[e*n], &w[0], v)
+		}
+		z[e] = s * (t + dotBytesGo(x[e*n+v:(e+1)*n], w[v:]))
+	}
+}
+
+// axpyBytesRowsAVX2 runs the assembly on the first n − n mod 8 elements
+// of d and the portable loop, row by row, on the others.
+func axpyBytesRowsAVX2(d, dz []float32, x []uint8) {
+	n := len(d)
+	v := whole(n, 8)
+	if v > 0 && len(dz) > 0 {
+		_ = x[(len(dz)-1)*n+v-1]
+		axpyBytesRowsAVX2F32(&d[0], &dz[0], &x[0], n, len(dz), v)
+	}
+	if v < n {
+		for e, a := range dz {
+			axpyBytesGo(d[v:], a, x[e*n+v:(e+1)*n])
 		}
 	}
 }

@@ -485,3 +485,15 @@ func rmspropApplyAVX512F64(p *float64, grad *float64, v *float64, d *float64, n 
 //
 //go:noescape
 func gatherRowsTransAVX512F32(dst, src *float32, offs *int32, n, w, ld int)
+
+// dotBytesRows4AVX2F32 sets z[r] = Σ_{i<n} x[r·ldx + i]·w[i] for r < 4, n a multiple
+// of 8. Each row keeps two partial sums per lane.
+//
+//go:noescape
+func dotBytesRows4AVX2F32(z *float32, x *uint8, ldx int, w *float32, n int)
+
+// axpyBytesRowsAVX2F32 adds Σ_{e<rows} dz[e]·x[e·ldx + i] to d[i] for i < n, n a
+// multiple of 8, each product fused with the sum, row by row.
+//
+//go:noescape
+func axpyBytesRowsAVX2F32(d, dz *float32, x *uint8, ldx, rows, n int)

@@ -228,6 +228,76 @@ func testBytesKernels[T Float](t *testing.T, e *elementwise[T], tol float64) {
 	}
 }
 
+func TestBytesRowsKernels(t *testing.T) {
+	for _, e := range elementwiseImpls32 {
+		t.Run("f32/"+e.name, func(t *testing.T) { testBytesRowsKernels(t, e, 1e-5) })
+	}
+	for _, e := range elementwiseImpls64 {
+		t.Run("f64/"+e.name, func(t *testing.T) { testBytesRowsKernels(t, e, 1e-13) })
+	}
+}
+
+// testBytesRowsKernels compares DotBytesRows and AxpyBytesRows with
+// float64 sums, within tol relative to the sum of the magnitudes, for
+// every count of rows up to 9 (two groups of four and one more) and
+// every row length up to 80 (the 64 elements of AxpyBytesRows's wide
+// pass, up to seven vectors more and a portable tail). AxpyBytesRows must
+// also equal AxpyBytes row by row bit for bit.
+func testBytesRowsKernels[T Float](t *testing.T, e *elementwise[T], tol float64) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for rows := 0; rows <= 9; rows++ {
+		for n := 0; n <= 80; n++ {
+			x := make([]uint8, rows*n)
+			for i := range x {
+				x[i] = uint8(r.IntN(256))
+			}
+			w := testValues[T](r, n, false)
+			s := T(r.Float64() + 0.5)
+			z := withGuard[T](rows)
+			e.dotBytesRows(z, s, x, w)
+			checkGuard(t, "dotBytesRows", z)
+			for k := range rows {
+				var want, mag float64
+				for i := range n {
+					p := float64(x[k*n+i]) * float64(w[i])
+					want += p
+					mag += math.Abs(p)
+				}
+				want *= float64(s)
+				if math.Abs(float64(z[k])-want) > tol*mag*float64(s)+1e-30 {
+					t.Errorf("dotBytesRows: %d rows of %d: row %d = %v, want %v", rows, n, k, z[k], want)
+				}
+			}
+
+			dz := testValues[T](r, rows, false)
+			d0 := testValues[T](r, n, false)
+			got := guardedCopy(d0)
+			e.axpyBytesRows(got, dz, x)
+			checkGuard(t, "axpyBytesRows", got)
+			byRow := guardedCopy(d0)
+			for k, a := range dz {
+				e.axpyBytes(byRow, a, x[k*n:(k+1)*n])
+			}
+			for i := range n {
+				want, mag := float64(d0[i]), math.Abs(float64(d0[i]))
+				for k := range rows {
+					p := float64(dz[k]) * float64(x[k*n+i])
+					want += p
+					mag += math.Abs(p)
+				}
+				if math.Abs(float64(got[i])-want) > tol*mag+1e-30 {
+					t.Errorf("axpyBytesRows: %d rows of %d: element %d = %v, want %v", rows, n, i, got[i], want)
+					break
+				}
+				if !sameBits(got[i], byRow[i]) {
+					t.Errorf("axpyBytesRows: %d rows of %d: element %d = %v, row by row %v", rows, n, i, got[i], byRow[i])
+					break
+				}
+			}
+		}
+	}
+}
+
 func TestGatherRowsTrans(t *testing.T) {
 	const rows = 50
 	GatherRowsTrans[float32](nil, nil, 0, []int{0}) // no columns to fill
