@@ -49,15 +49,17 @@ var (
 	avx2Gemm32 = &gemmImpl[float32]{
 		name: "avx2", mr: 6, nr: 16, kc: avx2KC32, mc: avx2MC32, nc: avx2NC32,
 		kernel: kernelAVX2F32, kernelStrided: kernelAVX2F32Strided,
-		kernelBytes:   kernelAVX2F32Bytes,
+		kernelBytes:       kernelAVX2F32Bytes,
+		kernelStridedPack: kernelAVX2F32StridedPack, kernelBytesPack: kernelAVX2F32BytesPack,
 		packTranspose: packTransposeAVX2F32Slices,
 		dotRows:       dotRowsAVX2F32Slices, axpyRows: axpyRowsAVX2F32Slices,
 	}
 	avx2Gemm64 = &gemmImpl[float64]{
 		name: "avx2", mr: 6, nr: 8, kc: avx2KC64, mc: avx2MC64, nc: avx2NC64,
 		kernel: kernelAVX2F64, kernelStrided: kernelAVX2F64Strided,
-		kernelBytes: kernelAVX2F64Bytes,
-		dotRows:     dotRowsAVX2F64Slices, axpyRows: axpyRowsAVX2F64Slices,
+		kernelBytes:       kernelAVX2F64Bytes,
+		kernelStridedPack: kernelAVX2F64StridedPack, kernelBytesPack: kernelAVX2F64BytesPack,
+		dotRows: dotRowsAVX2F64Slices, axpyRows: axpyRowsAVX2F64Slices,
 	}
 )
 
@@ -182,6 +184,41 @@ func kernelAVX2F64Bytes(kc int, a []float64, b []uint8, c []float64, ldb, ldc in
 	_ = b[(kc-1)*ldb+7]
 	_ = c[(mr-1)*ldc+7]
 	gemmAVX2F64Bytes[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb)
+}
+
+// The Pack kernels are the in-place ones that also store the micro-panel
+// of B they read, packed, in bp.
+
+func kernelAVX2F32StridedPack(kc int, a, b, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int, bp []float32) {
+	_ = a[6*kc-1]
+	_ = b[(kc-1)*ldb+15]
+	_ = c[(mr-1)*ldc+15]
+	_ = bp[16*kc-1]
+	gemmAVX2F32StridedPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb, &bp[0])
+}
+
+func kernelAVX2F64StridedPack(kc int, a, b, c []float64, ldb, ldc int, alpha, beta float64, mr, nr int, bp []float64) {
+	_ = a[6*kc-1]
+	_ = b[(kc-1)*ldb+7]
+	_ = c[(mr-1)*ldc+7]
+	_ = bp[8*kc-1]
+	gemmAVX2F64StridedPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb, &bp[0])
+}
+
+func kernelAVX2F32BytesPack(kc int, a []float32, b []uint8, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int, bp []float32) {
+	_ = a[6*kc-1]
+	_ = b[(kc-1)*ldb+15]
+	_ = c[(mr-1)*ldc+15]
+	_ = bp[16*kc-1]
+	gemmAVX2F32BytesPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb, &bp[0])
+}
+
+func kernelAVX2F64BytesPack(kc int, a []float64, b []uint8, c []float64, ldb, ldc int, alpha, beta float64, mr, nr int, bp []float64) {
+	_ = a[6*kc-1]
+	_ = b[(kc-1)*ldb+7]
+	_ = c[(mr-1)*ldc+7]
+	_ = bp[8*kc-1]
+	gemmAVX2F64BytesPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb, &bp[0])
 }
 
 // gemvBounds panics unless m holds len(y) rows of len(x) elements

@@ -50,6 +50,14 @@ type gemmImpl[T Float] struct {
 	// bytes, each converted exactly to T, with the same rule for nr'.
 	// Without it, products with B in bytes pack B, converting it.
 	kernelBytes func(kc int, a []T, b []uint8, c []T, ldb, ldc int, alpha, beta T, mr, nr int)
+	// kernelStridedPack and kernelBytesPack, if not nil, are
+	// kernelStrided and kernelBytes that also store the micro-panel of B
+	// they read into bp, packed as kernel reads it, for full micro-panels
+	// (nr' = nr). The other micro-panels of A in the block then multiply
+	// it from L1 with kernel, instead of reading B in place again: with
+	// an odd row stride most rows of B span two cache lines.
+	kernelStridedPack func(kc int, a, b, c []T, ldb, ldc int, alpha, beta T, mr, nr int, bp []T)
+	kernelBytesPack   func(kc int, a []T, b []uint8, c []T, ldb, ldc int, alpha, beta T, mr, nr int, bp []T)
 
 	// packTranspose packs a panel from rows of the source; see the
 	// portable packTranspose. Nil means the portable one.
@@ -248,7 +256,14 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
 		var bPanel []T
+		// ir0 is the first micro-panel of A for the loop below; those
+		// before it are done.
+		ir0 := 0
 		switch {
+		case bb != nil && nrr == nr && mc > mr && g.kernelBytesPack != nil:
+			bPanel = spare[:nr*kc]
+			g.kernelBytesPack(kc, ap[:mr*kc], bb[jr:], c[jr:], ldb, ldc, alpha, beta, mr, nr, bPanel)
+			ir0 = mr
 		case bb != nil && (nrr == nr || g.partialN):
 			for ir := 0; ir < mc; ir += mr {
 				mrr := min(mr, mc-ir)
@@ -258,6 +273,10 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 		case bb != nil:
 			bPanel = spare[:nr*kc]
 			packRowsBytes(bPanel, kc, nrr, nr, bb[jr:], ldb)
+		case ldb != 0 && nrr == nr && mc > mr && g.kernelStridedPack != nil:
+			bPanel = spare[:nr*kc]
+			g.kernelStridedPack(kc, ap[:mr*kc], bp[jr:], c[jr:], ldb, ldc, alpha, beta, mr, nr, bPanel)
+			ir0 = mr
 		case ldb != 0 && (nrr == nr || g.partialN):
 			for ir := 0; ir < mc; ir += mr {
 				mrr := min(mr, mc-ir)
@@ -272,7 +291,7 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 		default:
 			bPanel = bp[jr*kc : (jr+nr)*kc]
 		}
-		for ir := 0; ir < mc; ir += mr {
+		for ir := ir0; ir < mc; ir += mr {
 			mrr := min(mr, mc-ir)
 			aPanel := ap[ir*kc : (ir+mr)*kc]
 			cTile := c[ir*ldc+jr:]

@@ -70,6 +70,51 @@ func gemmAVX2F32BytesM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha
 //go:noescape
 func gemmAVX2F32BytesM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
 
+// gemmAVX2F32StridedPack holds the AVX2 micro-kernels for 6×16 tiles of float32, from
+// B read in place with a row stride and stored packed at bp, indexed by the number of rows of C they write.
+var gemmAVX2F32StridedPack = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32){nil, gemmAVX2F32StridedPackM1, gemmAVX2F32StridedPackM2, gemmAVX2F32StridedPackM3, gemmAVX2F32StridedPackM4, gemmAVX2F32StridedPackM5, gemmAVX2F32StridedPackM6}
+
+//go:noescape
+func gemmAVX2F32StridedPackM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32StridedPackM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32StridedPackM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32StridedPackM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32StridedPackM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32StridedPackM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+// gemmAVX2F32BytesPack holds the AVX2 micro-kernels for 6×16 tiles of float32, from
+// B read in place as bytes with a row stride and stored packed,
+// as floats, at bp, indexed by the number of rows of C they write.
+var gemmAVX2F32BytesPack = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32){nil, gemmAVX2F32BytesPackM1, gemmAVX2F32BytesPackM2, gemmAVX2F32BytesPackM3, gemmAVX2F32BytesPackM4, gemmAVX2F32BytesPackM5, gemmAVX2F32BytesPackM6}
+
+//go:noescape
+func gemmAVX2F32BytesPackM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32BytesPackM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32BytesPackM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32BytesPackM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32BytesPackM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX2F32BytesPackM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+
 // dotRowsAVX2F32 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //
 //go:noescape
@@ -145,6 +190,51 @@ func gemmAVX2F64BytesM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha
 
 //go:noescape
 func gemmAVX2F64BytesM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+
+// gemmAVX2F64StridedPack holds the AVX2 micro-kernels for 6×8 tiles of float64, from
+// B read in place with a row stride and stored packed at bp, indexed by the number of rows of C they write.
+var gemmAVX2F64StridedPack = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64){nil, gemmAVX2F64StridedPackM1, gemmAVX2F64StridedPackM2, gemmAVX2F64StridedPackM3, gemmAVX2F64StridedPackM4, gemmAVX2F64StridedPackM5, gemmAVX2F64StridedPackM6}
+
+//go:noescape
+func gemmAVX2F64StridedPackM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64StridedPackM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64StridedPackM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64StridedPackM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64StridedPackM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64StridedPackM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+// gemmAVX2F64BytesPack holds the AVX2 micro-kernels for 6×8 tiles of float64, from
+// B read in place as bytes with a row stride and stored packed,
+// as floats, at bp, indexed by the number of rows of C they write.
+var gemmAVX2F64BytesPack = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64){nil, gemmAVX2F64BytesPackM1, gemmAVX2F64BytesPackM2, gemmAVX2F64BytesPackM3, gemmAVX2F64BytesPackM4, gemmAVX2F64BytesPackM5, gemmAVX2F64BytesPackM6}
+
+//go:noescape
+func gemmAVX2F64BytesPackM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64BytesPackM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64BytesPackM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64BytesPackM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64BytesPackM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX2F64BytesPackM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
 
 // dotRowsAVX2F64 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //

@@ -110,16 +110,29 @@ func (g *gen) gemmKernels(s isa, e elem) {
 	g.kernelSet(s, e, packedB)
 	g.kernelSet(s, e, stridedB)
 	g.kernelSet(s, e, bytesB)
+	if s.name == "AVX2" {
+		g.kernelSet(s, e, stridedPackB)
+		g.kernelSet(s, e, bytesPackB)
+	}
 }
 
 // bLayout is the layout in which a micro-kernel reads B.
 type bLayout int
 
 const (
-	packedB  bLayout = iota // packed micro-panels of nr elements per step
-	stridedB                // B in place: element (p, j) at b[p·ldb + j]
-	bytesB                  // B in place as unsigned bytes, converted to float
+	packedB      bLayout = iota // packed micro-panels of nr elements per step
+	stridedB                    // B in place: element (p, j) at b[p·ldb + j]
+	bytesB                      // B in place as unsigned bytes, converted to float
+	stridedPackB                // as stridedB, also storing the micro-panel packed
+	bytesPackB                  // as bytesB, also storing the micro-panel packed
 )
+
+// inBytes reports whether the layout reads B as bytes.
+func (l bLayout) inBytes() bool { return l == bytesB || l == bytesPackB }
+
+// packs reports whether the kernel stores the micro-panel of B it reads,
+// packed as the packedB kernels read it, at bp.
+func (l bLayout) packs() bool { return l == stridedPackB || l == bytesPackB }
 
 // kernelSet writes the micro-kernels for B in the given layout.
 func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
@@ -128,7 +141,7 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	masked := s.name == "AVX512"
 	strided := layout != packedB
 	sig := fmt.Sprintf("(kc int, a, b, c *%s, ldc int, alpha, beta %s", e.goty, e.goty)
-	if layout == bytesB {
+	if layout.inBytes() {
 		sig = fmt.Sprintf("(kc int, a *%s, b *uint8, c *%s, ldc int, alpha, beta %s", e.goty, e.goty, e.goty)
 	}
 	argSize := 40 + 2*e.size
@@ -139,6 +152,10 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	if strided {
 		sig += ", ldb int"
 		argSize = (argSize+7)/8*8 + 8
+	}
+	if layout.packs() {
+		sig += fmt.Sprintf(", bp *%s", e.goty)
+		argSize += 8
 	}
 	sig += ")"
 	k := kernelArgs{
@@ -152,6 +169,7 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	if masked {
 		k.ldbOff += 8
 	}
+	k.bpOff = k.ldbOff + 8
 
 	base := fmt.Sprintf("gemm%s%s", s.name, e.name)
 	source := "packed micro-panels of B"
@@ -162,6 +180,12 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	case bytesB:
 		base += "Bytes"
 		source = "B read in place as bytes with a row stride"
+	case stridedPackB:
+		base += "StridedPack"
+		source = "B read in place with a row stride and stored packed at bp"
+	case bytesPackB:
+		base += "BytesPack"
+		source = "B read in place as bytes with a row stride and stored packed,\n// as floats, at bp"
 	}
 	fmt.Fprintf(&g.decl, "\n// %s holds the %s micro-kernels for %d×%d tiles of %s, from\n// %s, indexed by the number of rows of C they write.\nvar %s = [...]func%s{nil", base, s.name, s.mr, nr, e.goty, source, base, sig)
 	for mr := 1; mr <= s.mr; mr++ {
@@ -183,9 +207,9 @@ const prefetchRows = 32
 
 // kernelArgs holds the frame offsets of a micro-kernel's arguments.
 type kernelArgs struct {
-	alphaOff, betaOff, maskOff, ldbOff int
-	argSize                            int
-	layout                             bLayout
+	alphaOff, betaOff, maskOff, ldbOff, bpOff int
+	argSize                                   int
+	layout                                    bLayout
 }
 
 func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
@@ -237,11 +261,15 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 	g.op("MOVQ kc+0(FP), CX")
 	g.op("MOVQ a+8(FP), SI")
 	g.op("MOVQ b+16(FP), DI")
+	if k.layout.packs() {
+		// R13 is free once C is prefetched; it runs through bp.
+		g.op("MOVQ bp+%d(FP), R13", k.bpOff)
+	}
 	strided := k.layout != packedB
 	// bElem is the size of an element of B in memory, and bBytes the
 	// bytes of a row of the micro-panel.
 	bElem := e.size
-	if k.layout == bytesB {
+	if k.layout.inBytes() {
 		bElem = 1
 	}
 	bBytes := s.nvec * lanes * bElem
@@ -288,7 +316,7 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 			}
 		}
 		for v := 0; v < s.nvec; v++ {
-			if k.layout == bytesB && !masked {
+			if k.layout.inBytes() && !masked {
 				// Zero-extend the bytes to 32 bits, then convert.
 				off := v * lanes
 				if e.size == 8 {
@@ -299,7 +327,7 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 					g.op("VPMOVZXBD %s, %s", bRow(u, off), bReg[v])
 					g.op("VCVTDQ2PS %s, %s", bReg[v], bReg[v])
 				}
-			} else if k.layout == bytesB {
+			} else if k.layout.inBytes() {
 				// Only the columns in the mask exist in B. Zero-extend
 				// them to 32 bits, then convert.
 				off := v * lanes
@@ -316,6 +344,9 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 				g.op("%s.Z %s, %s, %s", mov, bRow(u, v*vbytes), kmask[v], bReg[v])
 			} else {
 				g.op("%s %s, %s", mov, bRow(u, v*vbytes), bReg[v])
+			}
+			if k.layout.packs() {
+				g.op("%s %s, %d(R13)", mov, bReg[v], u*bStep+v*vbytes)
 			}
 		}
 		for i := 0; i < mr; i++ {
@@ -341,6 +372,9 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 	} else {
 		g.op("ADDQ $%d, DI", unroll*bStep)
 	}
+	if k.layout.packs() {
+		g.op("ADDQ $%d, R13", unroll*bStep)
+	}
 	g.op("DECQ BX")
 	g.op("JNZ loop4")
 	g.label("tail")
@@ -354,6 +388,9 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 		g.op("ADDQ R9, R12")
 	} else {
 		g.op("ADDQ $%d, DI", bStep)
+	}
+	if k.layout.packs() {
+		g.op("ADDQ $%d, R13", bStep)
 	}
 	g.op("DECQ CX")
 	g.op("JNZ loop1")
