@@ -117,6 +117,21 @@ func packCopy[T Float](panel []T, steps, w, cnt int, src []T, ld int) {
 // j < cnt, and to zero for cnt ≤ j < w.
 func packTranspose[T Float](panel []T, steps, w, cnt int, src []T, ld int) {
 	panel = panel[:steps*w]
+	if w == 6 && cnt == 6 {
+		// The AVX2 tiles' full panel of A: each step stores all six
+		// elements, in one pass over the panel.
+		r0 := src[:steps]
+		r1 := src[ld:][:len(r0)]
+		r2 := src[2*ld:][:len(r0)]
+		r3 := src[3*ld:][:len(r0)]
+		r4 := src[4*ld:][:len(r0)]
+		r5 := src[5*ld:][:len(r0)]
+		for p := range r0 {
+			d := panel[p*6 : p*6+6 : p*6+6]
+			d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+		}
+		return
+	}
 	j := 0
 	// Four rows of src at a time, so that each step stores four
 	// neighbouring elements.
