@@ -74,16 +74,24 @@ const (
 // not in whole micro-tiles: the longest part needs as many micro-tiles
 // either way, and 256 rows split as 128 and 128, as the element-wise
 // passes split them. B is bb, in bytes, when bb is not nil;
-// see gemmBlocked.
+// see gemmBlocked. With kernelBytesPack, such a B is split by columns
+// anyway: each goroutine then reads half of B, and the in-place pass over
+// each micro-panel, slower than the packed ones, serves all the rows of
+// C. The 2500 iterations of cat-deep, whose backward product is
+// 20×12288 from 209 bytes per column, took 9.1-10.6 s with that product
+// split by rows and 8.7-9.8 s split by columns, on the Zen 3 machine of
+// docs/benchmarks.md. Each element of C is summed on one goroutine
+// either way, so the results are the same.
 func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, bb []uint8, ldb int, beta T, c []T, ldc int) {
 	tilesM := (m + g.mr - 1) / g.mr
 	tilesN := (n + g.nr - 1) / g.nr
+	bytesPacked := bb != nil && g.kernelBytesPack != nil
 	mode := splitN
 	switch {
 	case k >= 2*g.kc && k > 2*max(m, n) && tilesM < 2*w:
 		mode = splitK
 		w = min(w, k/g.kc)
-	case tilesM > tilesN || (m*n >= elemParallelMin && tilesM >= 2*w):
+	case tilesM > tilesN || (m*n >= elemParallelMin && tilesM >= 2*w && !bytesPacked):
 		mode = splitM
 		w = min(w, tilesM)
 	default:
