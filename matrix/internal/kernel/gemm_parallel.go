@@ -60,10 +60,13 @@ const (
 )
 
 // gemmSplit runs the blocked GEMM on at most w goroutines. When k is much
-// larger than m and n, and C has too few rows to give each goroutine two
-// micro-tiles of them, it splits the inner dimension: each goroutine
-// computes a partial product over its range of k, and the partial
-// products are summed into C at the end. Otherwise it splits C along
+// larger than m and n, and C has at most two micro-tiles of rows per
+// goroutine, it splits the inner dimension: each goroutine computes a
+// partial product over its range of k, and the partial products are
+// summed into C at the end. Each goroutine then reads a contiguous half
+// of B. W3's forward product, 20×209 from 12288 (four micro-tiles of
+// rows), ran its 2500 iterations in 4.6-4.9 s split by k and 5.1-5.4 s
+// split by columns on the Zen 3 machine of docs/benchmarks.md. Otherwise it splits C along
 // whichever of m and n has more micro-tiles, and each goroutine packs its
 // own copy of the operand the blocks share. A C large enough for
 // element-wise passes to split it (elemParallelMin) is split by rows
@@ -88,7 +91,7 @@ func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T
 	bytesPacked := bb != nil && g.kernelBytesPack != nil
 	mode := splitN
 	switch {
-	case k >= 2*g.kc && k > 2*max(m, n) && tilesM < 2*w:
+	case k >= 2*g.kc && k > 2*max(m, n) && tilesM <= 2*w:
 		mode = splitK
 		w = min(w, k/g.kc)
 	case tilesM > tilesN || (m*n >= elemParallelMin && tilesM >= 2*w && !bytesPacked):
