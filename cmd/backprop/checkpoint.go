@@ -2,11 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/backprop-go/backprop/internal/atomicfile"
@@ -239,4 +243,58 @@ func (c *checkpointer) lastSaved() string {
 		return ""
 	}
 	return fmt.Sprintf("The last checkpoint, after epoch %d, stays in %s.", c.saved, c.path)
+}
+
+// errInterrupted ends a run with checkpoints whose process received an
+// interrupt (Ctrl+C). run turns it into exit status 130, as a shell
+// reports a process ended by SIGINT.
+var errInterrupted = errors.New("interrupted")
+
+// stopOnInterrupt makes the run of cfg end with errInterrupted after the
+// update in progress when the process receives an interrupt, instead of
+// the process ending at once: the error then names the last checkpoint.
+// After the first interrupt, the next one ends the process. The returned
+// function stops listening.
+func stopOnInterrupt(cfg *train.Config) (stop func()) {
+	var interrupted atomic.Bool
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-signals:
+			interrupted.Store(true)
+			signal.Stop(signals)
+		case <-done:
+		}
+	}()
+	onBatch := cfg.OnBatch
+	cfg.OnBatch = func(b train.Batch) error {
+		if interrupted.Load() {
+			return errInterrupted
+		}
+		if onBatch != nil {
+			return onBatch(b)
+		}
+		return nil
+	}
+	return func() {
+		signal.Stop(signals)
+		close(done)
+	}
+}
+
+// interruptedError returns the error of a run ended by an interrupt: that
+// the model file out, if any, was not written, where the last checkpoint
+// is and how to continue from it.
+func (c *checkpointer) interruptedError(out string) error {
+	var b strings.Builder
+	if out != "" {
+		fmt.Fprintf(&b, "\nNothing was written to %s.", out)
+	}
+	if c.saved == 0 {
+		return fmt.Errorf("%w before the first checkpoint; no checkpoint was saved.%s", errInterrupted, b.String())
+	}
+	fmt.Fprintf(&b, "\n%s\nContinue the run with the same flags and --resume %s", c.lastSaved(), c.path)
+	return fmt.Errorf("%w.%s", errInterrupted, b.String())
 }

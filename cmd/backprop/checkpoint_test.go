@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -110,6 +111,13 @@ func TestTrainResumeExtends(t *testing.T) {
 	if !strings.Contains(stderr, "resuming "+ck+" after epoch 20") {
 		t.Errorf("stderr does not say where the run resumes:\n%s", stderr)
 	}
+	if strings.Contains(stderr, "--resume without --out") {
+		t.Errorf("a resumed run with --out warns that it has none:\n%s", stderr)
+	}
+	stderr = trainOK(t, withArgs("--resume", ck)...)
+	if !strings.Contains(stderr, "warning: --resume without --out: the resumed run writes no model file") {
+		t.Errorf("a resumed run without --out does not warn that it writes no model:\n%s", stderr)
+	}
 	if !bytes.Equal(readBytes(t, out), readBytes(t, ref)) {
 		t.Errorf("the resumed run's model differs from the uninterrupted run's")
 	}
@@ -174,7 +182,7 @@ func TestTrainResumeAfterKill(t *testing.T) {
 		if c, err := train.ReadCheckpoint(ck); err == nil {
 			startEpoch = c.Epoch
 		}
-		killAfterCheckpoint(t, append([]string{"train"}, args...), time.Duration(rng.IntN(300))*time.Millisecond)
+		signalAfterCheckpoint(t, append([]string{"train"}, args...), time.Duration(rng.IntN(300))*time.Millisecond, os.Kill)
 		c, err := train.ReadCheckpoint(ck)
 		if err != nil {
 			t.Fatalf("kill %d: reading the checkpoint: %v", kill, err)
@@ -193,10 +201,11 @@ func TestTrainResumeAfterKill(t *testing.T) {
 	}
 }
 
-// killAfterCheckpoint starts the test binary as the backprop command with
-// args, waits until it writes its first checkpoint, waits wait more and
-// kills it with SIGKILL.
-func killAfterCheckpoint(t *testing.T, args []string, wait time.Duration) {
+// signalAfterCheckpoint starts the test binary as the backprop command
+// with args, waits until it writes its first checkpoint, waits wait more
+// and sends it sig. It returns what the child wrote on stderr and its exit
+// status.
+func signalAfterCheckpoint(t *testing.T, args []string, wait time.Duration, sig os.Signal) (string, int) {
 	t.Helper()
 	enc, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestTrainResumeAfterKill$")
@@ -222,21 +231,65 @@ func killAfterCheckpoint(t *testing.T, args []string, wait time.Duration) {
 		t.Fatalf("the child ended before its first checkpoint:\n%s", log.String())
 	}
 
-	// Keep reading, so the child never blocks on a full pipe, until the
-	// kill closes it.
+	// Keep reading, so the child never blocks on a full pipe, until it
+	// ends and closes it.
+	var rest bytes.Buffer
 	drained := make(chan struct{})
 	go func() {
-		io.Copy(io.Discard, stderr)
+		io.Copy(&rest, stderr)
 		close(drained)
 	}()
 	time.Sleep(wait)
-	if err := cmd.Process.Kill(); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	<-drained
 	cmd.Wait()
+	log.Write(rest.Bytes())
 	if cmd.ProcessState.Success() {
-		t.Fatalf("the child finished before it was killed; slow it down:\n%s", log.String())
+		t.Fatalf("the child finished before the signal; slow it down:\n%s", log.String())
+	}
+	return log.String(), cmd.ProcessState.ExitCode()
+}
+
+// TestTrainInterrupt sends an interrupt (Ctrl+C) to a run with
+// checkpoints: it must end with status 130, write no model, and name the
+// checkpoint and the flag that continues it. Continued so, the run must
+// end with the model of an uninterrupted run.
+func TestTrainInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and interrupts a process; skipped in -short mode")
+	}
+	dir := t.TempDir()
+	ref, out, ck := filepath.Join(dir, "ref.safetensors"), filepath.Join(dir, "out.safetensors"), filepath.Join(dir, "run.ckpt")
+	trainOK(t, withArgs("--out", ref)...)
+
+	args := withArgs("--out", out, "--checkpoint-every", "3", "--checkpoint", ck)
+	log, status := signalAfterCheckpoint(t, append([]string{"train"}, args...), 50*time.Millisecond, os.Interrupt)
+	if status != 130 {
+		t.Fatalf("exit status %d after an interrupt, want 130:\n%s", status, log)
+	}
+	c, err := train.ReadCheckpoint(ck)
+	if err != nil {
+		t.Fatalf("reading the checkpoint: %v", err)
+	}
+	for _, want := range []string{
+		"backprop train: interrupted.",
+		"Nothing was written to " + out,
+		fmt.Sprintf("The last checkpoint, after epoch %d, stays in %s.", c.Epoch, ck),
+		"--resume " + ck,
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("stderr after the interrupt lacks %q:\n%s", want, log)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the interrupted run wrote %s", out)
+	}
+
+	trainOK(t, append(args, "--resume", ck)...)
+	if !bytes.Equal(readBytes(t, out), readBytes(t, ref)) {
+		t.Errorf("the model of the interrupted and resumed run differs from the uninterrupted run's")
 	}
 }
 

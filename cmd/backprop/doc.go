@@ -21,7 +21,9 @@
 // starts from a saved model instead of initialising. --out writes the
 // model (.safetensors or .json), --plot draws the curves (.png or .svg),
 // --checkpoint-every N saves the run every N epochs and --resume FILE
-// continues it after a crash with bit-identical results.
+// continues it after a crash with bit-identical results. Ctrl+C then
+// stops the run after the update in progress, names the last checkpoint
+// and exits with status 130.
 //
 // # eval and predict
 //

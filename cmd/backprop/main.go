@@ -44,7 +44,8 @@ func main() {
 }
 
 // run executes one command line and returns the exit status: 0 on
-// success, 1 on failure, 2 on a usage error. A panic inside a command is
+// success, 1 on failure, 2 on a usage error, 130 when an interrupt
+// ended a training run with checkpoints. A panic inside a command is
 // turned into an error here, so a user sees a message and status 1.
 func run(args []string, e *env) (status int) {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -76,6 +77,9 @@ func run(args []string, e *env) (status int) {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintf(e.stderr, "backprop %s: %v\n", c.name, err)
+		return 130
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "backprop %s: %v\nRun 'backprop %s -h' for its flags.\n", c.name, err, c.name)
 		return 2

@@ -187,7 +187,7 @@ func readPredictCSV(path string, n0 int) (*matrix.Dense[float32], []string, erro
 			if line == 1 {
 				continue // a header
 			}
-			return nil, nil, fmt.Errorf("%s:%d: field %d is %q, not a finite number", path, line, bad+1, rec[bad])
+			return nil, nil, fmt.Errorf("%s:%d: field %d is %q, not a finite number; the model takes %d numeric features, and a label column is only accepted after them, so move the label to the last column or drop it", path, line, bad+1, rec[bad], n0)
 		}
 		cols = append(cols, col)
 		names = append(names, fmt.Sprintf("%s:%d", path, line))

@@ -369,6 +369,12 @@ func trainWith[T matrix.Float](e *env, f *trainFlags) error {
 		return err
 	}
 	ckpt.wire(&cfg, f.checkpointEvery)
+	if ckpt != nil {
+		defer stopOnInterrupt(&cfg)()
+	}
+	if f.resume != "" && f.out == "" {
+		fmt.Fprintf(e.stderr, "backprop train: warning: --resume without --out: the resumed run writes no model file; add --out FILE to keep the trained model\n")
+	}
 
 	prec := "float32"
 	if f.float64 {
@@ -388,6 +394,9 @@ func trainWith[T matrix.Float](e *env, f *trainFlags) error {
 	}
 	progress.finish()
 	if err != nil {
+		if errors.Is(err, errInterrupted) {
+			return ckpt.interruptedError(f.out)
+		}
 		var de *train.DivergedError
 		if errors.As(err, &de) && f.out != "" {
 			err = fmt.Errorf("%w\nNothing was written to %s", err, f.out)

@@ -71,6 +71,27 @@ func TestTrainSaveLoadPredict(t *testing.T) {
 	}
 }
 
+// TestPredictLabelFirst gives predict a CSV whose label column comes
+// first: the error must name the field and say where the label belongs.
+func TestPredictLabelFirst(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.json")
+	if status, _, stderr := runCLI(t, "train", "--data", "moons", "--epochs", "2", "--out", model); status != 0 {
+		t.Fatalf("train: exit status %d: %s", status, stderr)
+	}
+	points := filepath.Join(dir, "points.csv")
+	os.WriteFile(points, []byte("label,x1,x2\nyes,0.5,0.25\n"), 0o644)
+	status, _, stderr := runCLI(t, "predict", "--model", model, points)
+	if status != 1 {
+		t.Errorf("exit status %d, want 1", status)
+	}
+	for _, want := range []string{`points.csv:2: field 1 is "yes", not a finite number`, "move the label to the last column or drop it"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
 func TestTrainUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
