@@ -402,6 +402,7 @@ func (p *csvParser) value(f string, line, col int) (float64, error) {
 		if len(p.lines) == 0 && p.header == nil && p.opts.Header == HeaderAbsent {
 			hint += ", or, if this line is a header, set the header option to true or auto"
 		}
+		hint += ", or, if the column holds the labels, select it as the label column"
 		return 0, p.errorf(line, col, "value %q is not a number; %s", f, hint)
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {

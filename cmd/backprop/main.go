@@ -48,6 +48,10 @@ func main() {
 // ended a training run with checkpoints. A panic inside a command is
 // turned into an error here, so a user sees a message and status 1.
 func run(args []string, e *env) (status int) {
+	if len(args) == 2 && args[0] == "help" && commands[args[1]] != nil {
+		// "backprop help train" is "backprop train -h".
+		return run([]string{args[1], "-h"}, e)
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(e.stderr)
 		if len(args) == 0 {

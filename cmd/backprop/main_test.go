@@ -85,3 +85,22 @@ func TestMissingModelFile(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpointAsModel checks that a command given a checkpoint where a
+// model belongs prints the command that writes the model.
+func TestCheckpointAsModel(t *testing.T) {
+	ck := filepath.Join(t.TempDir(), "run.ckpt")
+	status, _, stderr := runCLI(t, "predict", "--model", ck, "x.csv")
+	want := "--model " + ck + ": a training checkpoint, not a model; write its model with backprop train --resume " + ck + " --out"
+	if status != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("status %d, stderr %q; want 2 and %q", status, stderr, want)
+	}
+}
+
+// TestHelpCommand checks that "help train" prints train's flags.
+func TestHelpCommand(t *testing.T) {
+	status, _, stderr := runCLI(t, "help", "train")
+	if status != 0 || !strings.Contains(stderr, "Usage: backprop train") || !strings.Contains(stderr, "-checkpoint-every") {
+		t.Errorf("status %d, stderr:\n%s", status, stderr)
+	}
+}

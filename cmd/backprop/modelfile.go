@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
+	"strings"
 
 	"github.com/backprop-go/backprop/matrix"
 	"github.com/backprop-go/backprop/modelio"
@@ -13,6 +15,9 @@ import (
 // the extension: .safetensors or .json. Its errors name the flag and the
 // file, and for a missing file the fix.
 func readModel[T matrix.Float](flag, path string) (*modelio.Model[T], error) {
+	if strings.EqualFold(filepath.Ext(path), ".ckpt") {
+		return nil, usagef("%s %s: a training checkpoint, not a model; write its model with backprop train --resume %s --out model.safetensors and the flags of the run that saved it", flag, path, path)
+	}
 	m, err := modelio.Read[T](path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,7 @@ func runPredict(e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print the predictions as a JSON array")
 	width := fs.Int("width", 28, "the width of PNG inputs, in pixels")
 	height := fs.Int("height", 28, "the height of PNG inputs, in pixels")
+	label := fs.String("label", "", "a CSV column to skip, such as the label, by header name or index from 0 (default: none; a column after the model's features is skipped too)")
 	if err := parseFlags(fs, args, true); err != nil {
 		return err
 	}
@@ -58,7 +60,7 @@ func runPredict(e *env, args []string) error {
 	var X *matrix.Dense[float32]
 	var names []string
 	for _, path := range fs.Args() {
-		x, ns, err := readInputs(path, n0, *width, *height)
+		x, ns, err := readInputs(path, n0, *width, *height, *label)
 		if err != nil {
 			return err
 		}
@@ -127,14 +129,14 @@ func describePredictions(model *modelio.Model[float32], AL *matrix.Dense[float32
 // readInputs reads the examples of one input file as columns, with a name
 // for each: "file:line" for CSV rows, "file[i]" for IDX images, the path
 // for a PNG file.
-func readInputs(path string, n0, width, height int) (*matrix.Dense[float32], []string, error) {
+func readInputs(path string, n0, width, height int, label string) (*matrix.Dense[float32], []string, error) {
 	lower := strings.ToLower(path)
 	switch {
 	case strings.HasSuffix(lower, ".png"):
 		x, err := data.ReadImage[float32](path, width, height)
 		return x, []string{path}, err
 	case strings.HasSuffix(lower, ".csv"):
-		return readPredictCSV(path, n0)
+		return readPredictCSV(path, n0, label)
 	case strings.Contains(filepath.Base(lower), "idx3") || strings.HasSuffix(lower, ".idx"):
 		x, err := data.ReadIDXImages[float32](path)
 		if err != nil {
@@ -150,8 +152,10 @@ func readInputs(path string, n0, width, height int) (*matrix.Dense[float32], []s
 }
 
 // readPredictCSV reads rows of n0 features, or of n0 features and a label
-// that is ignored. A first line that is not all numbers is a header.
-func readPredictCSV(path string, n0 int) (*matrix.Dense[float32], []string, error) {
+// that is ignored. A first line that is not all numbers is a header. A
+// label column other than the last is named by label, a header name or
+// an index from 0, and skipped.
+func readPredictCSV(path string, n0 int, label string) (*matrix.Dense[float32], []string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -162,6 +166,7 @@ func readPredictCSV(path string, n0 int) (*matrix.Dense[float32], []string, erro
 	r.ReuseRecord = true
 	var cols [][]float32
 	var names []string
+	skip := -1 // the --label column
 	for line := 1; ; line++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -170,8 +175,25 @@ func readPredictCSV(path string, n0 int) (*matrix.Dense[float32], []string, erro
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
+		if label != "" && line == 1 {
+			if skip = labelColumn(rec, label); skip < 0 {
+				return nil, nil, usagef("--label %s: %s has no column of that name in line 1, and it is not a column index from 0 to %d", label, path, len(rec)-1)
+			}
+			if slices.Contains(rec, label) {
+				continue // a header
+			}
+		}
+		if skip >= 0 {
+			if skip >= len(rec) {
+				return nil, nil, fmt.Errorf("%s:%d: %d fields, no column %d for --label %s", path, line, len(rec), skip, label)
+			}
+			rec = slices.Delete(slices.Clone(rec), skip, skip+1)
+			if len(rec) != n0 {
+				return nil, nil, fmt.Errorf("%s:%d: %d fields besides the --label column; the model takes %d features", path, line, len(rec), n0)
+			}
+		}
 		if len(rec) != n0 && len(rec) != n0+1 {
-			return nil, nil, fmt.Errorf("%s:%d: %d fields; the model takes %d features (a label column after them is ignored)", path, line, len(rec), n0)
+			return nil, nil, fmt.Errorf("%s:%d: %d fields; the model takes %d features (a label column after them is ignored, and --label names one elsewhere)", path, line, len(rec), n0)
 		}
 		col := make([]float32, n0)
 		bad := -1
@@ -187,7 +209,10 @@ func readPredictCSV(path string, n0 int) (*matrix.Dense[float32], []string, erro
 			if line == 1 {
 				continue // a header
 			}
-			return nil, nil, fmt.Errorf("%s:%d: field %d is %q, not a finite number; the model takes %d numeric features, and a label column is only accepted after them, so move the label to the last column or drop it", path, line, bad+1, rec[bad], n0)
+			if skip >= 0 {
+				return nil, nil, fmt.Errorf("%s:%d: field %d besides the --label column is %q, not a finite number", path, line, bad+1, rec[bad])
+			}
+			return nil, nil, fmt.Errorf("%s:%d: field %d is %q, not a finite number; if that column is the label, name it with --label, or move it after the model's %d features", path, line, bad+1, rec[bad], n0)
 		}
 		cols = append(cols, col)
 		names = append(names, fmt.Sprintf("%s:%d", path, line))
@@ -202,6 +227,19 @@ func readPredictCSV(path string, n0 int) (*matrix.Dense[float32], []string, erro
 		}
 	}
 	return X, names, nil
+}
+
+// labelColumn returns the index of the column that label names in rec,
+// the first line of a CSV file: a header name, else an index from 0. It
+// returns −1 when label names no column.
+func labelColumn(rec []string, label string) int {
+	if i := slices.Index(rec, label); i >= 0 {
+		return i
+	}
+	if i, err := strconv.Atoi(label); err == nil && i >= 0 && i < len(rec) {
+		return i
+	}
+	return -1
 }
 
 // appendColumns returns the columns of a followed by those of b.

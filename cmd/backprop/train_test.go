@@ -72,7 +72,8 @@ func TestTrainSaveLoadPredict(t *testing.T) {
 }
 
 // TestPredictLabelFirst gives predict a CSV whose label column comes
-// first: the error must name the field and say where the label belongs.
+// first: the error must name the field and the --label flag, which then
+// skips the column.
 func TestPredictLabelFirst(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "m.json")
@@ -85,10 +86,33 @@ func TestPredictLabelFirst(t *testing.T) {
 	if status != 1 {
 		t.Errorf("exit status %d, want 1", status)
 	}
-	for _, want := range []string{`points.csv:2: field 1 is "yes", not a finite number`, "move the label to the last column or drop it"} {
+	for _, want := range []string{`points.csv:2: field 1 is "yes", not a finite number`, "name it with --label"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
+	}
+
+	// --label skips the column, by name or by index, and must give the
+	// predictions of the file without it.
+	plain := filepath.Join(dir, "plain.csv")
+	os.WriteFile(plain, []byte("0.5,0.25\n"), 0o644)
+	status, want, stderr := runCLI(t, "predict", "--model", model, "--json", plain)
+	if status != 0 {
+		t.Fatalf("predict without a label: exit status %d: %s", status, stderr)
+	}
+	for _, label := range []string{"label", "0"} {
+		status, got, stderr := runCLI(t, "predict", "--model", model, "--json", "--label", label, points)
+		if status != 0 {
+			t.Errorf("--label %s: exit status %d: %s", label, status, stderr)
+			continue
+		}
+		if strip := func(s string) string { return s[strings.Index(s, `"output"`):] }; strip(got) != strip(want) {
+			t.Errorf("--label %s: predictions %s, want those of the file without the column, %s", label, got, want)
+		}
+	}
+	status, _, stderr = runCLI(t, "predict", "--model", model, "--label", "species", points)
+	if status != 2 || !strings.Contains(stderr, "--label species: "+points+" has no column of that name in line 1, and it is not a column index from 0 to 2") {
+		t.Errorf("--label species: exit status %d, stderr:\n%s", status, stderr)
 	}
 }
 
