@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 )
 
 // command is one subcommand of backprop.
@@ -153,6 +154,9 @@ func parseFlags(fs *flag.FlagSet, args []string, allowPositional bool) error {
 		return flag.ErrHelp
 	}
 	if err != nil {
+		if msg := badValue(fs, err); msg != "" {
+			return usagef("%s", msg)
+		}
 		return usagef("%v%s", err, suggestFlag(fs, err))
 	}
 	if !allowPositional && fs.NArg() > 0 {
@@ -217,4 +221,41 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// badValue rewrites the flag package's message for a value that does not
+// parse, such as `invalid value "abc" for flag -epochs: parse error`, as
+// the flag, the value and the kind of value it takes. It returns "" for
+// other errors.
+func badValue(fs *flag.FlagSet, err error) string {
+	var value, name string
+	if _, e := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &name); e != nil {
+		if _, e := fmt.Sscanf(err.Error(), "invalid boolean value %q for -%s", &value, &name); e != nil {
+			return ""
+		}
+	}
+	f := fs.Lookup(strings.TrimSuffix(name, ":"))
+	if f == nil {
+		return ""
+	}
+	getter, ok := f.Value.(flag.Getter)
+	if !ok {
+		return ""
+	}
+	var kind string
+	switch getter.Get().(type) {
+	case int, int64:
+		kind = "a whole number, such as 10"
+	case uint, uint64:
+		kind = "a whole number ≥ 0, such as 10"
+	case float64:
+		kind = "a number, such as 0.01 or 1e-3"
+	case bool:
+		kind = "true or false"
+	case time.Duration:
+		kind = "a duration, such as 30s"
+	default:
+		return ""
+	}
+	return fmt.Sprintf("--%s %q: expected %s", f.Name, value, kind)
 }

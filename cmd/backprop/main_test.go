@@ -104,3 +104,23 @@ func TestHelpCommand(t *testing.T) {
 		t.Errorf("status %d, stderr:\n%s", status, stderr)
 	}
 }
+
+// TestBadFlagValue checks that a flag value that does not parse is named
+// with the kind of value the flag takes.
+func TestBadFlagValue(t *testing.T) {
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--epochs", "abc", `--epochs "abc": expected a whole number, such as 10`},
+		{"--lr", "x1", `--lr "x1": expected a number, such as 0.01 or 1e-3`},
+		{"--seed", "-3", `--seed "-3": expected a whole number ≥ 0, such as 10`},
+		{"--shuffle=maybe", "", `--shuffle "maybe": expected true or false`},
+	} {
+		args := []string{"train", tc.flag}
+		if tc.value != "" {
+			args = append(args, tc.value)
+		}
+		status, _, stderr := runCLI(t, args...)
+		if status != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s %s: status %d, stderr %q; want 2 and %q", tc.flag, tc.value, status, stderr, tc.want)
+		}
+	}
+}
