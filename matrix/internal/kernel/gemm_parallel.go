@@ -59,32 +59,35 @@ const (
 	splitK        // blocks of the inner dimension, summed at the end
 )
 
-// gemmSplit runs the blocked GEMM on at most w goroutines. When k is much
-// larger than m and n, and C has at most two micro-tiles of rows per
-// goroutine, it splits the inner dimension: each goroutine computes a
-// partial product over its range of k, and the partial products are
-// summed into C at the end. Each goroutine then reads a contiguous half
-// of B. W3's forward product, 20×209 from 12288 (four micro-tiles of
-// rows), ran its 2500 iterations in 4.6-4.9 s split by k and 5.1-5.4 s
-// split by columns on the Zen 3 machine of docs/benchmarks.md. Otherwise it splits C along
-// whichever of m and n has more micro-tiles, and each goroutine packs its
-// own copy of the operand the blocks share. A C large enough for
-// element-wise passes to split it (elemParallelMin) is split by rows
-// whenever it has two micro-tiles of rows per goroutine. Those passes
-// split ranges of rows too, so each core keeps its rows of a gradient
-// through its product and the update of the weights, and its rows of
-// the weights through the next forward product. Rows are split evenly,
-// not in whole micro-tiles: the longest part needs as many micro-tiles
-// either way, and 256 rows split as 128 and 128, as the element-wise
-// passes split them. B is bb, in bytes, when bb is not nil;
-// see gemmBlocked. With kernelBytesPack, such a B is split by columns
-// anyway: each goroutine then reads half of B, and the in-place pass over
-// each micro-panel, slower than the packed ones, serves all the rows of
-// C. The 2500 iterations of cat-deep, whose backward product is
-// 20×12288 from 209 bytes per column, took 9.1-10.6 s with that product
-// split by rows and 8.7-9.8 s split by columns, on the Zen 3 machine of
-// docs/benchmarks.md. Each element of C is summed on one goroutine
-// either way, so the results are the same.
+// gemmSplit runs the blocked GEMM on at most w goroutines. B is bb, in
+// bytes, when bb is not nil; see gemmBlocked.
+//
+// When k is much larger than m and n, and C has at most two micro-tiles of
+// rows per goroutine, it splits the inner dimension: each goroutine
+// computes a partial product over its range of k, reading a contiguous
+// part of B, and the partial products are summed into C at the end. W3's
+// forward product, 20×209 from 12288 (four micro-tiles of rows), ran its
+// 2500 iterations in 4.6-4.9 s split by k and 5.1-5.4 s split by columns
+// on the Zen 3 machine of docs/benchmarks.md.
+//
+// Otherwise it splits C along whichever of m and n has more micro-tiles,
+// and each goroutine packs its own copy of the operand the blocks share.
+// A C large enough for element-wise passes to split it (elemParallelMin)
+// is split by rows whenever it has two micro-tiles of rows per goroutine.
+// Those passes split ranges of rows too, so each core keeps its rows of a
+// gradient through its product and the update of the weights, and its
+// rows of the weights through the next forward product. Rows are split
+// evenly, not in whole micro-tiles: the longest part needs as many
+// micro-tiles either way, and 256 rows split as 128 and 128, as the
+// element-wise passes split them.
+//
+// With kernelBytesPack, a B in bytes is split by columns anyway: each
+// goroutine then reads half of B, and the in-place pass over each
+// micro-panel, slower than the packed ones, serves all the rows of C. The
+// 2500 iterations of cat-deep, whose backward product is 20×12288 from
+// 209 bytes per column, took 9.1-10.6 s with that product split by rows
+// and 8.7-9.8 s split by columns. Each element of C is summed on one
+// goroutine either way, so the results are the same.
 func (g *gemmImpl[T]) gemmSplit(w int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, bb []uint8, ldb int, beta T, c []T, ldc int) {
 	tilesM := (m + g.mr - 1) / g.mr
 	tilesN := (n + g.nr - 1) / g.nr
