@@ -257,5 +257,8 @@ func badValue(fs *flag.FlagSet, err error) string {
 	default:
 		return ""
 	}
+	if strings.HasSuffix(err.Error(), "value out of range") {
+		return fmt.Sprintf("--%s %q: out of range; expected %s", f.Name, value, kind)
+	}
 	return fmt.Sprintf("--%s %q: expected %s", f.Name, value, kind)
 }

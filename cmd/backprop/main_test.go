@@ -113,6 +113,7 @@ func TestBadFlagValue(t *testing.T) {
 		{"--lr", "x1", `--lr "x1": expected a number, such as 0.01 or 1e-3`},
 		{"--seed", "-3", `--seed "-3": expected a whole number ≥ 0, such as 10`},
 		{"--shuffle=maybe", "", `--shuffle "maybe": expected true or false`},
+		{"--epochs", "99999999999999999999", `--epochs "99999999999999999999": out of range; expected a whole number, such as 10`},
 	} {
 		args := []string{"train", tc.flag}
 		if tc.value != "" {
