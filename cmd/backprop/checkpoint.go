@@ -250,11 +250,10 @@ func (c *checkpointer) lastSaved() string {
 // reports a process ended by SIGINT.
 var errInterrupted = errors.New("interrupted")
 
-// stopOnInterrupt makes the run of cfg end with errInterrupted after the
-// update in progress when the process receives an interrupt, instead of
-// the process ending at once: the error then names the last checkpoint.
-// After the first interrupt, the next one ends the process. The returned
-// function stops listening.
+// stopOnInterrupt makes an interrupt end the run of cfg with
+// errInterrupted after the update in progress, so that the error can name
+// the last checkpoint. A second interrupt ends the process at once. The
+// returned function stops listening.
 func stopOnInterrupt(cfg *train.Config) (stop func()) {
 	var interrupted atomic.Bool
 	signals := make(chan os.Signal, 1)

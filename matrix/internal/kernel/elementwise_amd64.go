@@ -59,8 +59,11 @@ func avx512Elementwise32() *elementwise[float32] {
 		nonFiniteAddScaled: nonFiniteAddScaledAsm(nonFiniteAddScaledAVX512F32, lanes),
 		dotBytes:           dotBytesAsm(dotBytesAVX512F32, lanes),
 		axpyBytes:          axpyBytesAsm(axpyBytesAVX512F32, lanes),
-		dotBytesRows:       dotBytesRowsWith(dotBytesAsm(dotBytesAVX512F32, lanes)),
-		axpyBytesRows:      axpyBytesRowsWith(axpyBytesAsm(axpyBytesAVX512F32, lanes)),
+		// NOTE: the four-row and register-blocked AVX2 kernels of
+		// dotBytesRows and axpyBytesRows were measured on Zen 3 only; on
+		// an AVX-512 machine they might beat these one-row loops too.
+		dotBytesRows:  dotBytesRowsWith(dotBytesAsm(dotBytesAVX512F32, lanes)),
+		axpyBytesRows: axpyBytesRowsWith(axpyBytesAsm(axpyBytesAVX512F32, lanes)),
 	}
 }
 
@@ -238,9 +241,9 @@ func axpyBytesAsm(f func(y *float32, x *uint8, n int, alpha float32), lanes int)
 	}
 }
 
-// dotBytesRowsAVX2 runs the assembly on groups of four rows and on the
-// first n − n mod 8 elements of each; the other rows and elements take
-// the one-row kernel and the portable loop.
+// dotBytesRowsAVX2 runs the four-row assembly on groups of four rows, on
+// the first n − n mod 8 elements of each, and the portable loop on the
+// other elements. Rows after the last group take the one-row kernel.
 func dotBytesRowsAVX2(z []float32, s float32, x []uint8, w []float32) {
 	n := len(w)
 	v := whole(n, 8)
@@ -258,14 +261,11 @@ func dotBytesRowsAVX2(z []float32, s float32, x []uint8, w []float32) {
 			}
 		}
 	}
-	for ; e < len(z); e++ {
-		var t float32
-		if v > 0 {
-			t = dotBytesAVX2F32(&x[e*n], &w[0], v)
-		}
-		z[e] = s * (t + dotBytesGo(x[e*n+v:(e+1)*n], w[v:]))
-	}
+	dotBytesRowsOneAVX2(z[e:], s, x[e*n:], w)
 }
+
+// dotBytesRowsOneAVX2 is DotBytesRows by the one-row AVX2 kernel.
+var dotBytesRowsOneAVX2 = dotBytesRowsWith(dotBytesAsm(dotBytesAVX2F32, 8))
 
 // axpyBytesRowsAVX2 runs the assembly on the first n − n mod 8 elements
 // of d and the portable loop, row by row, on the others.

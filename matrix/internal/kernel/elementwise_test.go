@@ -238,11 +238,11 @@ func TestBytesRowsKernels(t *testing.T) {
 }
 
 // testBytesRowsKernels compares DotBytesRows and AxpyBytesRows with
-// float64 sums, within tol relative to the sum of the magnitudes, for
-// every count of rows up to 9 (two groups of four and one more) and
-// every row length up to 80 (the 64 elements of AxpyBytesRows's wide
-// pass, up to seven vectors more and a portable tail). AxpyBytesRows must
-// also equal AxpyBytes row by row bit for bit.
+// float64 sums, within tol relative to the sum of the magnitudes. It
+// covers every count of rows up to 9, which is two groups of four and one
+// more. It covers every row length up to 80: the 64 elements of
+// AxpyBytesRows's wide pass, up to seven vectors more and a portable
+// tail. AxpyBytesRows must also equal AxpyBytes row by row, bit for bit.
 func testBytesRowsKernels[T Float](t *testing.T, e *elementwise[T], tol float64) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for rows := 0; rows <= 9; rows++ {

@@ -63,9 +63,9 @@ const (
 // bytes, when bb is not nil; see gemmBlocked.
 //
 // When k is much larger than m and n, and C has at most two micro-tiles of
-// rows per goroutine, it splits the inner dimension: each goroutine
-// computes a partial product over its range of k, reading a contiguous
-// part of B, and the partial products are summed into C at the end. W3's
+// rows per goroutine, it splits the inner dimension. Each goroutine then
+// computes a partial product over its range of k from a contiguous part
+// of B, and the partial products are summed into C at the end. W3's
 // forward product, 20×209 from 12288 (four micro-tiles of rows), ran its
 // 2500 iterations in 4.6-4.9 s split by k and 5.1-5.4 s split by columns
 // on the Zen 3 machine of docs/benchmarks.md.

@@ -656,19 +656,14 @@ var kernels = []kernel{
 // of row i of dst. The rows are given by their element offsets, which fit
 // in int32.
 func (g *gen) gatherRowsTrans() {
-	name := "gatherRowsTransAVX512F32"
-	fmt.Fprintf(&g.decl, "\n// %s sets dst[i·ld + k] = src[offs[k] + i] for i < n and k < w, w a\n// multiple of 16 and at most 64. It reads offs[0] … offs[63].\n//\n//go:noescape\nfunc %s(dst, src *float32, offs *int32, n, w, ld int)\n", name, name)
-	fmt.Fprintf(&g.asm, "\n// func %s(dst, src *float32, offs *int32, n, w, ld int)\nTEXT ·%s(SB), NOSPLIT, $0-48\n", name, name)
-	g.op("MOVQ dst+0(FP), DI")
-	g.op("MOVQ src+8(FP), SI")
-	g.op("MOVQ offs+16(FP), DX")
-	g.op("MOVQ n+24(FP), CX")
-	g.op("MOVQ w+32(FP), BX")
+	g.handKernel("gatherRowsTransAVX512F32",
+		"sets dst[i·ld + k] = src[offs[k] + i] for i < n and k < w, w a\n// multiple of 16 and at most 64. It reads offs[0] … offs[63].",
+		"dst, src *float32, offs *int32, n, w, ld int",
+		"dst DI", "src SI", "offs DX", "n CX", "w BX", "ld R9")
 	// The offset vectors of up to four groups of 16 rows.
 	for c := range 4 {
 		g.op("VMOVDQU32 %d(DX), Z%d", 64*c, 16+c)
 	}
-	g.op("MOVQ ld+40(FP), R9")
 	g.op("SHLQ $2, R9") // bytes per row of dst
 	g.op("SHRQ $4, BX") // groups of 16 rows
 	g.op("TESTQ CX, CX")
@@ -698,14 +693,10 @@ func (g *gen) gatherRowsTrans() {
 // usually come from memory: without it the four interleaved streams read
 // 7.8 GB/s on one core of the Zen 3 machine, with it 19 GB/s.
 func (g *gen) dotBytesRows() {
-	name := "dotBytesRows4AVX2F32"
-	fmt.Fprintf(&g.decl, "\n// %s sets z[r] = Σ_{i<n} x[r·ldx + i]·w[i] for r < 4, n a multiple\n// of 8. Each row keeps two partial sums per lane.\n//\n//go:noescape\nfunc %s(z *float32, x *uint8, ldx int, w *float32, n int)\n", name, name)
-	fmt.Fprintf(&g.asm, "\n// func %s(z *float32, x *uint8, ldx int, w *float32, n int)\nTEXT ·%s(SB), NOSPLIT, $0-40\n", name, name)
-	g.op("MOVQ z+0(FP), DI")
-	g.op("MOVQ x+8(FP), SI")
-	g.op("MOVQ ldx+16(FP), BX")
-	g.op("MOVQ w+24(FP), DX")
-	g.op("MOVQ n+32(FP), CX")
+	g.handKernel("dotBytesRows4AVX2F32",
+		"sets z[r] = Σ_{i<n} x[r·ldx + i]·w[i] for r < 4, n a multiple\n// of 8. Each row keeps two partial sums per lane.",
+		"z *float32, x *uint8, ldx int, w *float32, n int",
+		"z DI", "x SI", "ldx BX", "w DX", "n CX")
 
 	rows := []string{"SI", "R8", "R9", "R10"}
 	g.op("LEAQ (SI)(BX*1), R8")
@@ -765,15 +756,10 @@ func (g *gen) dotBytesRows() {
 // instead of once per row. Each element sums the rows in order, as
 // AxpyBytes row by row does.
 func (g *gen) axpyBytesRows() {
-	name := "axpyBytesRowsAVX2F32"
-	fmt.Fprintf(&g.decl, "\n// %s adds Σ_{e<rows} dz[e]·x[e·ldx + i] to d[i] for i < n, n a\n// multiple of 8, each product fused with the sum, row by row.\n//\n//go:noescape\nfunc %s(d, dz *float32, x *uint8, ldx, rows, n int)\n", name, name)
-	fmt.Fprintf(&g.asm, "\n// func %s(d, dz *float32, x *uint8, ldx, rows, n int)\nTEXT ·%s(SB), NOSPLIT, $0-48\n", name, name)
-	g.op("MOVQ d+0(FP), DI")
-	g.op("MOVQ dz+8(FP), DX")
-	g.op("MOVQ x+16(FP), SI")
-	g.op("MOVQ ldx+24(FP), R8")
-	g.op("MOVQ rows+32(FP), R9")
-	g.op("MOVQ n+40(FP), CX")
+	g.handKernel("axpyBytesRowsAVX2F32",
+		"adds Σ_{e<rows} dz[e]·x[e·ldx + i] to d[i] for i < n, n a\n// multiple of 8, each product fused with the sum, row by row.",
+		"d, dz *float32, x *uint8, ldx, rows, n int",
+		"d DI", "dz DX", "x SI", "ldx R8", "rows R9", "n CX")
 	g.op("TESTQ R9, R9")
 	g.op("JZ done")
 	g.op("XORQ AX, AX")
@@ -829,6 +815,19 @@ func (g *gen) axpyBytesRows() {
 	g.label("done")
 	g.op("VZEROUPPER")
 	g.op("RET")
+}
+
+// handKernel writes the declaration of a kernel written by hand, with the
+// doc after its name and its parameters, and the start of its TEXT block.
+// Every argument takes 8 bytes, and args gives each one's name and the
+// register it is loaded into, in the order of the parameters.
+func (g *gen) handKernel(name, doc, params string, args ...string) {
+	fmt.Fprintf(&g.decl, "\n// %s %s\n//\n//go:noescape\nfunc %s(%s)\n", name, doc, name, params)
+	fmt.Fprintf(&g.asm, "\n// func %s(%s)\nTEXT ·%s(SB), NOSPLIT, $0-%d\n", name, params, name, 8*len(args))
+	for i, a := range args {
+		argName, reg, _ := strings.Cut(a, " ")
+		g.op("MOVQ %s+%d(FP), %s", argName, 8*i, reg)
+	}
 }
 
 func main() {
