@@ -16,7 +16,7 @@ import (
 func cceSum[T float32 | float64](Z, Y *matrix.Dense[T]) float64 {
 	r, c := Z.Dims()
 	z := Z.RawData()
-	var maxBuf, sumBuf [softmaxBlock]float64
+	var maxBuf, sumBuf, buf [softmaxBlock]float64
 	var s float64
 	for j0 := 0; j0 < c; j0 += softmaxBlock {
 		w := min(softmaxBlock, c-j0)
@@ -26,8 +26,8 @@ func cceSum[T float32 | float64](Z, Y *matrix.Dense[T]) float64 {
 			sum[k] = 0
 		}
 		for i := 0; i < r; i++ {
-			for k, v := range z[i*c+j0 : i*c+j0+w] {
-				sum[k] += math.Exp(float64(v) - zmax[k])
+			for k, v := range widen(buf[:], z[i*c+j0:i*c+j0+w]) {
+				sum[k] += math.Exp(v - zmax[k])
 			}
 		}
 		s = cceColumns(s, Z, Y, j0, zmax, sum)

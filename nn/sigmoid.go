@@ -15,8 +15,14 @@ func sigmoid(z float64) float64 {
 }
 
 func sigmoidForward[T float32 | float64](a, z []T) {
-	for i, v := range z {
-		a[i] = T(sigmoid(float64(v)))
+	var buf [wideChunk]float64
+	for len(z) > 0 {
+		w := widen(buf[:], z)
+		for i, v := range w {
+			w[i] = sigmoid(v)
+		}
+		narrow(a, w)
+		a, z = a[len(w):], z[len(w):]
 	}
 }
 

@@ -44,19 +44,21 @@ func softmaxColumns[T float32 | float64](A, Z *matrix.Dense[T], j0 int, zmax, su
 	for k := range sum {
 		sum[k] = 0
 	}
+	var buf [softmaxBlock]float64
 	for i := 0; i < r; i++ {
-		zi, ai := z[i*c+j0:i*c+j0+w], a[i*c+j0:i*c+j0+w]
-		for k, v := range zi {
-			e := math.Exp(float64(v) - zmax[k])
-			ai[k] = T(e)
-			sum[k] += e
+		e := widen(buf[:], z[i*c+j0:i*c+j0+w])
+		for k, v := range e {
+			e[k] = math.Exp(v - zmax[k])
+			sum[k] += e[k]
 		}
+		narrow(a[i*c+j0:], e)
 	}
 	for i := 0; i < r; i++ {
-		ai := a[i*c+j0 : i*c+j0+w]
-		for k, v := range ai {
-			ai[k] = T(float64(v) / sum[k])
+		e := widen(buf[:], a[i*c+j0:i*c+j0+w])
+		for k, v := range e {
+			e[k] = v / sum[k]
 		}
+		narrow(a[i*c+j0:], e)
 	}
 }
 

@@ -4,8 +4,14 @@ import "math"
 
 func tanhForward[T float32 | float64](a, z []T) {
 	// math.Tanh returns ±1 for |z| > 22 or so and never overflows.
-	for i, v := range z {
-		a[i] = T(math.Tanh(float64(v)))
+	var buf [wideChunk]float64
+	for len(z) > 0 {
+		w := widen(buf[:], z)
+		for i, v := range w {
+			w[i] = math.Tanh(v)
+		}
+		narrow(a, w)
+		a, z = a[len(w):], z[len(w):]
 	}
 }
 
