@@ -35,14 +35,16 @@ var (
 	avx512Gemm32 = &gemmImpl[float32]{
 		name: "avx512", mr: 12, nr: 32, kc: avx512KC32, mc: avx512MC32, nc: avx512NC32,
 		kernel: kernelAVX512F32, partialN: true, kernelStrided: kernelAVX512F32Strided,
-		kernelBytes:   kernelAVX512F32Bytes,
+		kernelBytes:       kernelAVX512F32Bytes,
+		kernelStridedPack: kernelAVX512F32StridedPack, kernelBytesPack: kernelAVX512F32BytesPack,
 		packTranspose: packTransposeAVX512F32Slices,
 		dotRows:       dotRowsAVX512F32Slices, axpyRows: axpyRowsAVX512F32Slices,
 	}
 	avx512Gemm64 = &gemmImpl[float64]{
 		name: "avx512", mr: 12, nr: 16, kc: avx512KC64, mc: avx512MC64, nc: avx512NC64,
 		kernel: kernelAVX512F64, partialN: true, kernelStrided: kernelAVX512F64Strided,
-		kernelBytes:   kernelAVX512F64Bytes,
+		kernelBytes:       kernelAVX512F64Bytes,
+		kernelStridedPack: kernelAVX512F64StridedPack, kernelBytesPack: kernelAVX512F64BytesPack,
 		packTranspose: packTransposeAVX512F64Slices,
 		dotRows:       dotRowsAVX512F64Slices, axpyRows: axpyRowsAVX512F64Slices,
 	}
@@ -138,6 +140,40 @@ func kernelAVX512F64Bytes(kc int, a []float64, b []uint8, c []float64, ldb, ldc 
 	_ = b[(kc-1)*ldb+nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
 	gemmAVX512F64Bytes[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb)
+}
+
+// The AVX-512 Pack kernels serve whole micro-panels of nr columns only.
+
+func kernelAVX512F32StridedPack(kc int, a, b, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int, bp []float32) {
+	_ = a[12*kc-1]
+	_ = b[(kc-1)*ldb+31]
+	_ = c[(mr-1)*ldc+31]
+	_ = bp[32*kc-1]
+	gemmAVX512F32StridedPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<32-1, ldb, &bp[0])
+}
+
+func kernelAVX512F64StridedPack(kc int, a, b, c []float64, ldb, ldc int, alpha, beta float64, mr, nr int, bp []float64) {
+	_ = a[12*kc-1]
+	_ = b[(kc-1)*ldb+15]
+	_ = c[(mr-1)*ldc+15]
+	_ = bp[16*kc-1]
+	gemmAVX512F64StridedPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<16-1, ldb, &bp[0])
+}
+
+func kernelAVX512F32BytesPack(kc int, a []float32, b []uint8, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int, bp []float32) {
+	_ = a[12*kc-1]
+	_ = b[(kc-1)*ldb+31]
+	_ = c[(mr-1)*ldc+31]
+	_ = bp[32*kc-1]
+	gemmAVX512F32BytesPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<32-1, ldb, &bp[0])
+}
+
+func kernelAVX512F64BytesPack(kc int, a []float64, b []uint8, c []float64, ldb, ldc int, alpha, beta float64, mr, nr int, bp []float64) {
+	_ = a[12*kc-1]
+	_ = b[(kc-1)*ldb+15]
+	_ = c[(mr-1)*ldc+15]
+	_ = bp[16*kc-1]
+	gemmAVX512F64BytesPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<16-1, ldb, &bp[0])
 }
 
 func kernelAVX2F32(kc int, a, b, c []float32, ldc int, alpha, beta float32, mr, nr int) {

@@ -366,6 +366,87 @@ func gemmAVX512F32BytesM11(kc int, a *float32, b *uint8, c *float32, ldc int, al
 //go:noescape
 func gemmAVX512F32BytesM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
 
+// gemmAVX512F32StridedPack holds the AVX512 micro-kernels for 12×32 tiles of float32, from
+// B read in place with a row stride and stored packed at bp, indexed by the number of rows of C they write.
+var gemmAVX512F32StridedPack = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32){nil, gemmAVX512F32StridedPackM1, gemmAVX512F32StridedPackM2, gemmAVX512F32StridedPackM3, gemmAVX512F32StridedPackM4, gemmAVX512F32StridedPackM5, gemmAVX512F32StridedPackM6, gemmAVX512F32StridedPackM7, gemmAVX512F32StridedPackM8, gemmAVX512F32StridedPackM9, gemmAVX512F32StridedPackM10, gemmAVX512F32StridedPackM11, gemmAVX512F32StridedPackM12}
+
+//go:noescape
+func gemmAVX512F32StridedPackM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM7(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM8(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM9(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM10(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM11(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32StridedPackM12(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+// gemmAVX512F32BytesPack holds the AVX512 micro-kernels for 12×32 tiles of float32, from
+// B read in place as bytes with a row stride and stored packed,
+// as floats, at bp, indexed by the number of rows of C they write.
+var gemmAVX512F32BytesPack = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32){nil, gemmAVX512F32BytesPackM1, gemmAVX512F32BytesPackM2, gemmAVX512F32BytesPackM3, gemmAVX512F32BytesPackM4, gemmAVX512F32BytesPackM5, gemmAVX512F32BytesPackM6, gemmAVX512F32BytesPackM7, gemmAVX512F32BytesPackM8, gemmAVX512F32BytesPackM9, gemmAVX512F32BytesPackM10, gemmAVX512F32BytesPackM11, gemmAVX512F32BytesPackM12}
+
+//go:noescape
+func gemmAVX512F32BytesPackM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM7(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM8(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM9(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM10(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM11(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
+//go:noescape
+func gemmAVX512F32BytesPackM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+
 // dotRowsAVX512F32 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //
 //go:noescape
@@ -495,6 +576,87 @@ func gemmAVX512F64BytesM11(kc int, a *float64, b *uint8, c *float64, ldc int, al
 
 //go:noescape
 func gemmAVX512F64BytesM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+
+// gemmAVX512F64StridedPack holds the AVX512 micro-kernels for 12×16 tiles of float64, from
+// B read in place with a row stride and stored packed at bp, indexed by the number of rows of C they write.
+var gemmAVX512F64StridedPack = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64){nil, gemmAVX512F64StridedPackM1, gemmAVX512F64StridedPackM2, gemmAVX512F64StridedPackM3, gemmAVX512F64StridedPackM4, gemmAVX512F64StridedPackM5, gemmAVX512F64StridedPackM6, gemmAVX512F64StridedPackM7, gemmAVX512F64StridedPackM8, gemmAVX512F64StridedPackM9, gemmAVX512F64StridedPackM10, gemmAVX512F64StridedPackM11, gemmAVX512F64StridedPackM12}
+
+//go:noescape
+func gemmAVX512F64StridedPackM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM7(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM8(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM9(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM10(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM11(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64StridedPackM12(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+// gemmAVX512F64BytesPack holds the AVX512 micro-kernels for 12×16 tiles of float64, from
+// B read in place as bytes with a row stride and stored packed,
+// as floats, at bp, indexed by the number of rows of C they write.
+var gemmAVX512F64BytesPack = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64){nil, gemmAVX512F64BytesPackM1, gemmAVX512F64BytesPackM2, gemmAVX512F64BytesPackM3, gemmAVX512F64BytesPackM4, gemmAVX512F64BytesPackM5, gemmAVX512F64BytesPackM6, gemmAVX512F64BytesPackM7, gemmAVX512F64BytesPackM8, gemmAVX512F64BytesPackM9, gemmAVX512F64BytesPackM10, gemmAVX512F64BytesPackM11, gemmAVX512F64BytesPackM12}
+
+//go:noescape
+func gemmAVX512F64BytesPackM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM7(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM8(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM9(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM10(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM11(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+//go:noescape
+func gemmAVX512F64BytesPackM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
 
 // dotRowsAVX512F64 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //

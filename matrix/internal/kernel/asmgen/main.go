@@ -105,15 +105,14 @@ func main() {
 // mask; the AVX2 kernels store all NR columns. Both sets also have
 // kernels that read B unpacked, as b[p·ldb + j], in elements or in
 // bytes: the AVX-512 ones load only the columns set in mask, the AVX2 ones
-// all NR columns.
+// all NR columns. Each of those has a Pack form that also stores the
+// micro-panel it reads, packed, for the other micro-panels of A.
 func (g *gen) gemmKernels(s isa, e elem) {
 	g.kernelSet(s, e, packedB)
 	g.kernelSet(s, e, stridedB)
 	g.kernelSet(s, e, bytesB)
-	if s.name == "AVX2" {
-		g.kernelSet(s, e, stridedPackB)
-		g.kernelSet(s, e, bytesPackB)
-	}
+	g.kernelSet(s, e, stridedPackB)
+	g.kernelSet(s, e, bytesPackB)
 }
 
 // bLayout is the layout in which a micro-kernel reads B.
