@@ -37,6 +37,7 @@ var (
 		kernel: kernelAVX512F32, partialN: true, kernelStrided: kernelAVX512F32Strided,
 		kernelBytes:       kernelAVX512F32Bytes,
 		kernelStridedPack: kernelAVX512F32StridedPack, kernelBytesPack: kernelAVX512F32BytesPack,
+		kernelNext:    kernelAVX512F32Next,
 		packTranspose: packTransposeAVX512F32Slices,
 		dotRows:       dotRowsAVX512F32Slices, axpyRows: axpyRowsAVX512F32Slices,
 	}
@@ -45,6 +46,7 @@ var (
 		kernel: kernelAVX512F64, partialN: true, kernelStrided: kernelAVX512F64Strided,
 		kernelBytes:       kernelAVX512F64Bytes,
 		kernelStridedPack: kernelAVX512F64StridedPack, kernelBytesPack: kernelAVX512F64BytesPack,
+		kernelNext:    kernelAVX512F64Next,
 		packTranspose: packTransposeAVX512F64Slices,
 		dotRows:       dotRowsAVX512F64Slices, axpyRows: axpyRowsAVX512F64Slices,
 	}
@@ -174,6 +176,23 @@ func kernelAVX512F64BytesPack(kc int, a []float64, b []uint8, c []float64, ldb, 
 	_ = c[(mr-1)*ldc+15]
 	_ = bp[16*kc-1]
 	gemmAVX512F64BytesPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<16-1, ldb, &bp[0])
+}
+
+// The Next kernels read only the first element of next: prefetches do
+// not fault.
+
+func kernelAVX512F32Next(kc int, a, b, c []float32, ldc int, alpha, beta float32, mr, nr int, next []float32, ldb int) {
+	_ = a[12*kc-1]
+	_ = b[32*kc-1]
+	_ = c[(mr-1)*ldc+31]
+	gemmAVX512F32Next[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<32-1, ldb, &next[0])
+}
+
+func kernelAVX512F64Next(kc int, a, b, c []float64, ldc int, alpha, beta float64, mr, nr int, next []float64, ldb int) {
+	_ = a[12*kc-1]
+	_ = b[16*kc-1]
+	_ = c[(mr-1)*ldc+15]
+	gemmAVX512F64Next[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<16-1, ldb, &next[0])
 }
 
 func kernelAVX2F32(kc int, a, b, c []float32, ldc int, alpha, beta float32, mr, nr int) {

@@ -14,7 +14,8 @@ import (
 // (64x784x256), backward dW = dZ·Xᵀ (64x256x784_NT) and dA = Wᵀ·dZ
 // (784x64x256_TN, and 784x64x256 with Wᵀ stored). 64x256x128 is a layer
 // of 64 units on 256 inputs and a batch of 128. Last come a layer of 20
-// units on 12288 features (64×64 colour images) for 209 examples, and
+// units on 12288 features (64×64 colour images) for 209 examples, forward
+// (20x12288x209) and backward with Xᵀ stored (20x209x12288), and
 // logistic regression on the whole MNIST training set (60000 examples),
 // forward and backward.
 var benchShapes = []struct {
@@ -32,6 +33,7 @@ var benchShapes = []struct {
 	{m: 784, k: 64, n: 256, transA: true},
 	{m: 64, k: 256, n: 784, transB: true},
 	{m: 20, k: 12288, n: 209},
+	{m: 20, k: 209, n: 12288},
 	{m: 1, k: 784, n: 60000},
 	{m: 784, k: 60000, n: 1, transB: true},
 }

@@ -58,6 +58,12 @@ type gemmImpl[T Float] struct {
 	// an odd row stride most rows of B span two cache lines.
 	kernelStridedPack func(kc int, a, b, c []T, ldb, ldc int, alpha, beta T, mr, nr int, bp []T)
 	kernelBytesPack   func(kc int, a []T, b []uint8, c []T, ldb, ldc int, alpha, beta T, mr, nr int, bp []T)
+	// kernelNext, if not nil, is kernel for the micro-panels of A after
+	// the first when kernelStridedPack read B. It also prefetches into L2
+	// the odd rows of the next micro-panel of B, at next with row stride
+	// ldb. kernelStridedPack then prefetches only the even rows, so the
+	// next micro-panel comes from memory during both kernels.
+	kernelNext func(kc int, a, b, c []T, ldc int, alpha, beta T, mr, nr int, next []T, ldb int)
 
 	// packTranspose packs a panel from rows of the source; see the
 	// portable packTranspose. Nil means the portable one.
@@ -277,6 +283,14 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 			bPanel = spare[:nr*kc]
 			g.kernelStridedPack(kc, ap[:mr*kc], bp[jr:], c[jr:], ldb, ldc, alpha, beta, mr, nr, bPanel)
 			ir0 = mr
+			if g.kernelNext != nil && jr+nr < nc {
+				// nrr = nr, so the kernel needs no tile.
+				for ir := ir0; ir < mc; ir += mr {
+					mrr := min(mr, mc-ir)
+					g.kernelNext(kc, ap[ir*kc:(ir+mr)*kc], bPanel, c[ir*ldc+jr:], ldc, alpha, beta, mrr, nr, bp[jr+nr:], ldb)
+				}
+				continue
+			}
 		case ldb != 0 && (nrr == nr || g.partialN):
 			for ir := 0; ir < mc; ir += mr {
 				mrr := min(mr, mc-ir)

@@ -447,6 +447,47 @@ func gemmAVX512F32BytesPackM11(kc int, a *float32, b *uint8, c *float32, ldc int
 //go:noescape
 func gemmAVX512F32BytesPackM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
 
+// gemmAVX512F32Next holds the AVX512 micro-kernels for 12×32 tiles of float32, from
+// a packed micro-panel of B, prefetching the odd rows of the next
+// micro-panel, in place at next with row stride ldb, into L2, indexed by the number of rows of C they write.
+var gemmAVX512F32Next = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32){nil, gemmAVX512F32NextM1, gemmAVX512F32NextM2, gemmAVX512F32NextM3, gemmAVX512F32NextM4, gemmAVX512F32NextM5, gemmAVX512F32NextM6, gemmAVX512F32NextM7, gemmAVX512F32NextM8, gemmAVX512F32NextM9, gemmAVX512F32NextM10, gemmAVX512F32NextM11, gemmAVX512F32NextM12}
+
+//go:noescape
+func gemmAVX512F32NextM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM7(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM8(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM9(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM10(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM11(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX512F32NextM12(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32)
+
 // dotRowsAVX512F32 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //
 //go:noescape
@@ -657,6 +698,47 @@ func gemmAVX512F64BytesPackM11(kc int, a *float64, b *uint8, c *float64, ldc int
 
 //go:noescape
 func gemmAVX512F64BytesPackM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+
+// gemmAVX512F64Next holds the AVX512 micro-kernels for 12×16 tiles of float64, from
+// a packed micro-panel of B, prefetching the odd rows of the next
+// micro-panel, in place at next with row stride ldb, into L2, indexed by the number of rows of C they write.
+var gemmAVX512F64Next = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64){nil, gemmAVX512F64NextM1, gemmAVX512F64NextM2, gemmAVX512F64NextM3, gemmAVX512F64NextM4, gemmAVX512F64NextM5, gemmAVX512F64NextM6, gemmAVX512F64NextM7, gemmAVX512F64NextM8, gemmAVX512F64NextM9, gemmAVX512F64NextM10, gemmAVX512F64NextM11, gemmAVX512F64NextM12}
+
+//go:noescape
+func gemmAVX512F64NextM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM7(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM8(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM9(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM10(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM11(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX512F64NextM12(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64)
 
 // dotRowsAVX512F64 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //

@@ -113,6 +113,9 @@ func (g *gen) gemmKernels(s isa, e elem) {
 	g.kernelSet(s, e, bytesB)
 	g.kernelSet(s, e, stridedPackB)
 	g.kernelSet(s, e, bytesPackB)
+	if s.name == "AVX512" {
+		g.kernelSet(s, e, packedNextB)
+	}
 }
 
 // bLayout is the layout in which a micro-kernel reads B.
@@ -124,7 +127,16 @@ const (
 	bytesB                      // B in place as unsigned bytes, converted to float
 	stridedPackB                // as stridedB, also storing the micro-panel packed
 	bytesPackB                  // as bytesB, also storing the micro-panel packed
+	packedNextB                 // as packedB, also prefetching the next micro-panel in place
 )
+
+// inPlace reports whether the layout reads B in place, with a row stride.
+func (l bLayout) inPlace() bool { return l != packedB && l != packedNextB }
+
+// splitsPrefetch reports whether a kernel of the layout for the ISA
+// prefetches only the even rows of the next micro-panel of B into L2,
+// leaving the odd ones to the packedNextB kernels that follow it.
+func (l bLayout) splitsPrefetch(s isa) bool { return l == stridedPackB && s.name == "AVX512" }
 
 // inBytes reports whether the layout reads B as bytes.
 func (l bLayout) inBytes() bool { return l == bytesB || l == bytesPackB }
@@ -138,6 +150,7 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	lanes := s.lanes(e)
 	nr := s.nvec * lanes
 	masked := s.name == "AVX512"
+	// Every layout but packedB takes ldb.
 	strided := layout != packedB
 	sig := fmt.Sprintf("(kc int, a, b, c *%s, ldc int, alpha, beta %s", e.goty, e.goty)
 	if layout.inBytes() {
@@ -156,6 +169,10 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 		sig += fmt.Sprintf(", bp *%s", e.goty)
 		argSize += 8
 	}
+	if layout == packedNextB {
+		sig += fmt.Sprintf(", next *%s", e.goty)
+		argSize += 8
+	}
 	sig += ")"
 	k := kernelArgs{
 		alphaOff: 40,
@@ -168,7 +185,7 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	if masked {
 		k.ldbOff += 8
 	}
-	k.bpOff = k.ldbOff + 8
+	k.bpOff = k.ldbOff + 8 // bp, or next
 
 	base := fmt.Sprintf("gemm%s%s", s.name, e.name)
 	source := "packed micro-panels of B"
@@ -185,6 +202,9 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	case bytesPackB:
 		base += "BytesPack"
 		source = "B read in place as bytes with a row stride and stored packed,\n// as floats, at bp"
+	case packedNextB:
+		base += "Next"
+		source = "a packed micro-panel of B, prefetching the odd rows of the next\n// micro-panel, in place at next with row stride ldb, into L2"
 	}
 	fmt.Fprintf(&g.decl, "\n// %s holds the %s micro-kernels for %d×%d tiles of %s, from\n// %s, indexed by the number of rows of C they write.\nvar %s = [...]func%s{nil", base, s.name, s.mr, nr, e.goty, source, base, sig)
 	for mr := 1; mr <= s.mr; mr++ {
@@ -264,7 +284,15 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 		// R13 is free once C is prefetched; it runs through bp.
 		g.op("MOVQ bp+%d(FP), R13", k.bpOff)
 	}
-	strided := k.layout != packedB
+	strided := k.layout.inPlace()
+	if k.layout == packedNextB {
+		// R13 runs through the next micro-panel. R9 and R11 hold 1 and
+		// 3 of its rows in bytes.
+		g.op("MOVQ next+%d(FP), R13", k.bpOff)
+		g.op("MOVQ ldb+%d(FP), R9", k.ldbOff)
+		g.op("SHLQ $%d, R9", log2(e.size))
+		g.op("LEAQ (R9)(R9*2), R11")
+	}
 	// bElem is the size of an element of B in memory, and bBytes the
 	// bytes of a row of the micro-panel.
 	bElem := e.size
@@ -310,8 +338,18 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 			for _, off := range lineOffsets(0, bBytes) {
 				g.op("PREFETCHT0 %d%s", off, strings.TrimPrefix(row, "0"))
 			}
-			for _, off := range lineOffsets(bBytes, bBytes) {
-				g.op("PREFETCHT1 %s", bRow(u, off))
+			if !k.layout.splitsPrefetch(s) || u%2 == 0 {
+				for _, off := range lineOffsets(bBytes, bBytes) {
+					g.op("PREFETCHT1 %s", bRow(u, off))
+				}
+			}
+		}
+		if k.layout == packedNextB && u%2 == 1 {
+			// The odd rows of the next micro-panel go into L2. The
+			// kernel that read this one fetched the even rows.
+			row := []string{"", "(R13)(R9*1)", "", "(R13)(R11*1)"}[u]
+			for _, off := range lineOffsets(0, s.nvec*lanes*e.size) {
+				g.op("PREFETCHT1 %d%s", off, row)
 			}
 		}
 		for v := 0; v < s.nvec; v++ {
@@ -373,6 +411,9 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 	}
 	if k.layout.packs() {
 		g.op("ADDQ $%d, R13", unroll*bStep)
+	}
+	if k.layout == packedNextB {
+		g.op("LEAQ (R13)(R9*4), R13")
 	}
 	g.op("DECQ BX")
 	g.op("JNZ loop4")
