@@ -144,22 +144,24 @@ func kernelAVX512F64Bytes(kc int, a []float64, b []uint8, c []float64, ldb, ldc 
 	gemmAVX512F64Bytes[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb)
 }
 
-// The AVX-512 Pack kernels serve whole micro-panels of nr columns only.
+// The AVX-512 StridedPack kernels read and write the nr columns in the
+// mask and store the micro-panel packed with zeros in the other columns.
+// The BytesPack kernels serve whole micro-panels only.
 
 func kernelAVX512F32StridedPack(kc int, a, b, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int, bp []float32) {
 	_ = a[12*kc-1]
-	_ = b[(kc-1)*ldb+31]
-	_ = c[(mr-1)*ldc+31]
+	_ = b[(kc-1)*ldb+nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
 	_ = bp[32*kc-1]
-	gemmAVX512F32StridedPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<32-1, ldb, &bp[0])
+	gemmAVX512F32StridedPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb, &bp[0])
 }
 
 func kernelAVX512F64StridedPack(kc int, a, b, c []float64, ldb, ldc int, alpha, beta float64, mr, nr int, bp []float64) {
 	_ = a[12*kc-1]
-	_ = b[(kc-1)*ldb+15]
-	_ = c[(mr-1)*ldc+15]
+	_ = b[(kc-1)*ldb+nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
 	_ = bp[16*kc-1]
-	gemmAVX512F64StridedPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<16-1, ldb, &bp[0])
+	gemmAVX512F64StridedPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb, &bp[0])
 }
 
 func kernelAVX512F32BytesPack(kc int, a []float32, b []uint8, c []float32, ldb, ldc int, alpha, beta float32, mr, nr int, bp []float32) {

@@ -52,10 +52,12 @@ type gemmImpl[T Float] struct {
 	kernelBytes func(kc int, a []T, b []uint8, c []T, ldb, ldc int, alpha, beta T, mr, nr int)
 	// kernelStridedPack and kernelBytesPack, if not nil, are
 	// kernelStrided and kernelBytes that also store the micro-panel of B
-	// they read into bp, packed as kernel reads it, for full micro-panels
-	// (nr' = nr). The other micro-panels of A in the block then multiply
-	// it from L1 with kernel, instead of reading B in place again: with
-	// an odd row stride most rows of B span two cache lines.
+	// they read into bp, packed as kernel reads it. They are called for
+	// full micro-panels (nr' = nr), and kernelStridedPack with partialN
+	// also for a narrower last one, whose packed columns beyond nr' are
+	// zero. The other micro-panels of A in the block then multiply it
+	// from L1 with kernel, instead of reading B in place again: with an
+	// odd row stride most rows of B span two cache lines.
 	kernelStridedPack func(kc int, a, b, c []T, ldb, ldc int, alpha, beta T, mr, nr int, bp []T)
 	kernelBytesPack   func(kc int, a []T, b []uint8, c []T, ldb, ldc int, alpha, beta T, mr, nr int, bp []T)
 	// kernelNext, if not nil, is kernel for the micro-panels of A after
@@ -279,9 +281,9 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 		case bb != nil:
 			bPanel = spare[:nr*kc]
 			packRowsBytes(bPanel, kc, nrr, nr, bb[jr:], ldb)
-		case ldb != 0 && nrr == nr && mc > mr && g.kernelStridedPack != nil:
+		case ldb != 0 && (nrr == nr || g.partialN) && mc > mr && g.kernelStridedPack != nil:
 			bPanel = spare[:nr*kc]
-			g.kernelStridedPack(kc, ap[:mr*kc], bp[jr:], c[jr:], ldb, ldc, alpha, beta, mr, nr, bPanel)
+			g.kernelStridedPack(kc, ap[:mr*kc], bp[jr:], c[jr:], ldb, ldc, alpha, beta, mr, nrr, bPanel)
 			ir0 = mr
 			if g.kernelNext != nil && jr+nr < nc {
 				// nrr = nr, so the kernel needs no tile.
