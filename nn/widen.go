@@ -13,9 +13,9 @@ const wideChunk = 64
 // (CVTSS2SD, CVTSD2SS) writes only the low part of its register. It
 // therefore waits for the register's previous writer, and where that is
 // the previous element's math.Exp, the elements are computed one after
-// the other. On an Intel Xeon (Sapphire Rapids) the sigmoid of 60,000
-// float32 values took 36 ns per element converted in place and 10 ns
-// converted a chunk at a time, the time float64 values take.
+// the other. On an Intel Xeon with AMX (Sapphire Rapids or later) the
+// sigmoid of 60,000 float32 values took 36 ns per element converted in
+// place and 10 ns converted a chunk at a time, as float64 values take.
 func widen[T float32 | float64](buf []float64, x []T) []float64 {
 	buf = buf[:min(len(buf), len(x))]
 	for i := range buf {

@@ -60,9 +60,9 @@ func avx512Elementwise32() *elementwise[float32] {
 		dotBytes:           dotBytesAsm(dotBytesAVX512F32, lanes),
 		axpyBytes:          axpyBytesAsm(axpyBytesAVX512F32, lanes),
 		// The four-row and register-blocked AVX2 kernels beat one-row
-		// AVX-512 loops: W2 on an Intel Xeon (Sapphire Rapids) took 5.9 s
-		// with them and 7.7 s with the loops. Every CPU with AVX-512F has
-		// AVX2 and FMA.
+		// AVX-512 loops: W2 on an Intel Xeon with AMX (Sapphire Rapids or
+		// later) took 5.9 s with them and 7.7 s with the loops. Every CPU
+		// with AVX-512F has AVX2 and FMA.
 		dotBytesRows:  dotBytesRowsAVX2,
 		axpyBytesRows: axpyBytesRowsAVX2(lanes),
 	}

@@ -28,92 +28,92 @@ func gemmAVX2F32M6(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
 // gemmAVX2F32Strided holds the AVX2 micro-kernels for 6×16 tiles of float32, from
 // B read in place with a row stride, indexed by the number of rows of C they write.
-var gemmAVX2F32Strided = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int){nil, gemmAVX2F32StridedM1, gemmAVX2F32StridedM2, gemmAVX2F32StridedM3, gemmAVX2F32StridedM4, gemmAVX2F32StridedM5, gemmAVX2F32StridedM6}
+var gemmAVX2F32Strided = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int){nil, gemmAVX2F32StridedM1, gemmAVX2F32StridedM2, gemmAVX2F32StridedM3, gemmAVX2F32StridedM4, gemmAVX2F32StridedM5, gemmAVX2F32StridedM6}
 
 //go:noescape
-func gemmAVX2F32StridedM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32StridedM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32StridedM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32StridedM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32StridedM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32StridedM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32StridedM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32StridedM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32StridedM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32StridedM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32StridedM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32StridedM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 // gemmAVX2F32Bytes holds the AVX2 micro-kernels for 6×16 tiles of float32, from
 // B read in place as bytes with a row stride, indexed by the number of rows of C they write.
-var gemmAVX2F32Bytes = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int){nil, gemmAVX2F32BytesM1, gemmAVX2F32BytesM2, gemmAVX2F32BytesM3, gemmAVX2F32BytesM4, gemmAVX2F32BytesM5, gemmAVX2F32BytesM6}
+var gemmAVX2F32Bytes = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int){nil, gemmAVX2F32BytesM1, gemmAVX2F32BytesM2, gemmAVX2F32BytesM3, gemmAVX2F32BytesM4, gemmAVX2F32BytesM5, gemmAVX2F32BytesM6}
 
 //go:noescape
-func gemmAVX2F32BytesM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32BytesM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32BytesM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32BytesM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32BytesM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32BytesM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32BytesM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32BytesM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32BytesM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32BytesM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F32BytesM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int)
+func gemmAVX2F32BytesM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int)
 
 // gemmAVX2F32StridedPack holds the AVX2 micro-kernels for 6×16 tiles of float32, from
 // B read in place with a row stride and stored packed at bp, indexed by the number of rows of C they write.
-var gemmAVX2F32StridedPack = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32){nil, gemmAVX2F32StridedPackM1, gemmAVX2F32StridedPackM2, gemmAVX2F32StridedPackM3, gemmAVX2F32StridedPackM4, gemmAVX2F32StridedPackM5, gemmAVX2F32StridedPackM6}
+var gemmAVX2F32StridedPack = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32){nil, gemmAVX2F32StridedPackM1, gemmAVX2F32StridedPackM2, gemmAVX2F32StridedPackM3, gemmAVX2F32StridedPackM4, gemmAVX2F32StridedPackM5, gemmAVX2F32StridedPackM6}
 
 //go:noescape
-func gemmAVX2F32StridedPackM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32StridedPackM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32StridedPackM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32StridedPackM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32StridedPackM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32StridedPackM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32StridedPackM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32StridedPackM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32StridedPackM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32StridedPackM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32StridedPackM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32StridedPackM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 // gemmAVX2F32BytesPack holds the AVX2 micro-kernels for 6×16 tiles of float32, from
 // B read in place as bytes with a row stride and stored packed,
 // as floats, at bp, indexed by the number of rows of C they write.
-var gemmAVX2F32BytesPack = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32){nil, gemmAVX2F32BytesPackM1, gemmAVX2F32BytesPackM2, gemmAVX2F32BytesPackM3, gemmAVX2F32BytesPackM4, gemmAVX2F32BytesPackM5, gemmAVX2F32BytesPackM6}
+var gemmAVX2F32BytesPack = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32){nil, gemmAVX2F32BytesPackM1, gemmAVX2F32BytesPackM2, gemmAVX2F32BytesPackM3, gemmAVX2F32BytesPackM4, gemmAVX2F32BytesPackM5, gemmAVX2F32BytesPackM6}
 
 //go:noescape
-func gemmAVX2F32BytesPackM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32BytesPackM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32BytesPackM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32BytesPackM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32BytesPackM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32BytesPackM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32BytesPackM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32BytesPackM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32BytesPackM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32BytesPackM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX2F32BytesPackM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, bp *float32)
+func gemmAVX2F32BytesPackM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 // dotRowsAVX2F32 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //
@@ -149,92 +149,92 @@ func gemmAVX2F64M6(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
 // gemmAVX2F64Strided holds the AVX2 micro-kernels for 6×8 tiles of float64, from
 // B read in place with a row stride, indexed by the number of rows of C they write.
-var gemmAVX2F64Strided = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int){nil, gemmAVX2F64StridedM1, gemmAVX2F64StridedM2, gemmAVX2F64StridedM3, gemmAVX2F64StridedM4, gemmAVX2F64StridedM5, gemmAVX2F64StridedM6}
+var gemmAVX2F64Strided = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int){nil, gemmAVX2F64StridedM1, gemmAVX2F64StridedM2, gemmAVX2F64StridedM3, gemmAVX2F64StridedM4, gemmAVX2F64StridedM5, gemmAVX2F64StridedM6}
 
 //go:noescape
-func gemmAVX2F64StridedM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64StridedM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64StridedM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64StridedM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64StridedM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64StridedM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64StridedM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64StridedM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64StridedM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64StridedM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64StridedM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64StridedM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 // gemmAVX2F64Bytes holds the AVX2 micro-kernels for 6×8 tiles of float64, from
 // B read in place as bytes with a row stride, indexed by the number of rows of C they write.
-var gemmAVX2F64Bytes = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int){nil, gemmAVX2F64BytesM1, gemmAVX2F64BytesM2, gemmAVX2F64BytesM3, gemmAVX2F64BytesM4, gemmAVX2F64BytesM5, gemmAVX2F64BytesM6}
+var gemmAVX2F64Bytes = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int){nil, gemmAVX2F64BytesM1, gemmAVX2F64BytesM2, gemmAVX2F64BytesM3, gemmAVX2F64BytesM4, gemmAVX2F64BytesM5, gemmAVX2F64BytesM6}
 
 //go:noescape
-func gemmAVX2F64BytesM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64BytesM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64BytesM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64BytesM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64BytesM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64BytesM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64BytesM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64BytesM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64BytesM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64BytesM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX2F64BytesM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int)
+func gemmAVX2F64BytesM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int)
 
 // gemmAVX2F64StridedPack holds the AVX2 micro-kernels for 6×8 tiles of float64, from
 // B read in place with a row stride and stored packed at bp, indexed by the number of rows of C they write.
-var gemmAVX2F64StridedPack = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64){nil, gemmAVX2F64StridedPackM1, gemmAVX2F64StridedPackM2, gemmAVX2F64StridedPackM3, gemmAVX2F64StridedPackM4, gemmAVX2F64StridedPackM5, gemmAVX2F64StridedPackM6}
+var gemmAVX2F64StridedPack = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64){nil, gemmAVX2F64StridedPackM1, gemmAVX2F64StridedPackM2, gemmAVX2F64StridedPackM3, gemmAVX2F64StridedPackM4, gemmAVX2F64StridedPackM5, gemmAVX2F64StridedPackM6}
 
 //go:noescape
-func gemmAVX2F64StridedPackM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64StridedPackM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64StridedPackM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64StridedPackM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64StridedPackM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64StridedPackM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64StridedPackM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64StridedPackM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64StridedPackM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64StridedPackM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64StridedPackM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64StridedPackM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 // gemmAVX2F64BytesPack holds the AVX2 micro-kernels for 6×8 tiles of float64, from
 // B read in place as bytes with a row stride and stored packed,
 // as floats, at bp, indexed by the number of rows of C they write.
-var gemmAVX2F64BytesPack = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64){nil, gemmAVX2F64BytesPackM1, gemmAVX2F64BytesPackM2, gemmAVX2F64BytesPackM3, gemmAVX2F64BytesPackM4, gemmAVX2F64BytesPackM5, gemmAVX2F64BytesPackM6}
+var gemmAVX2F64BytesPack = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64){nil, gemmAVX2F64BytesPackM1, gemmAVX2F64BytesPackM2, gemmAVX2F64BytesPackM3, gemmAVX2F64BytesPackM4, gemmAVX2F64BytesPackM5, gemmAVX2F64BytesPackM6}
 
 //go:noescape
-func gemmAVX2F64BytesPackM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64BytesPackM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64BytesPackM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64BytesPackM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64BytesPackM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64BytesPackM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64BytesPackM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64BytesPackM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64BytesPackM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64BytesPackM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX2F64BytesPackM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, bp *float64)
+func gemmAVX2F64BytesPackM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 // dotRowsAVX2F64 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //
@@ -288,164 +288,164 @@ func gemmAVX512F32M12(kc int, a, b, c *float32, ldc int, alpha, beta float32, ma
 
 // gemmAVX512F32Strided holds the AVX512 micro-kernels for 12×32 tiles of float32, from
 // B read in place with a row stride, indexed by the number of rows of C they write.
-var gemmAVX512F32Strided = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int){nil, gemmAVX512F32StridedM1, gemmAVX512F32StridedM2, gemmAVX512F32StridedM3, gemmAVX512F32StridedM4, gemmAVX512F32StridedM5, gemmAVX512F32StridedM6, gemmAVX512F32StridedM7, gemmAVX512F32StridedM8, gemmAVX512F32StridedM9, gemmAVX512F32StridedM10, gemmAVX512F32StridedM11, gemmAVX512F32StridedM12}
+var gemmAVX512F32Strided = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int){nil, gemmAVX512F32StridedM1, gemmAVX512F32StridedM2, gemmAVX512F32StridedM3, gemmAVX512F32StridedM4, gemmAVX512F32StridedM5, gemmAVX512F32StridedM6, gemmAVX512F32StridedM7, gemmAVX512F32StridedM8, gemmAVX512F32StridedM9, gemmAVX512F32StridedM10, gemmAVX512F32StridedM11, gemmAVX512F32StridedM12}
 
 //go:noescape
-func gemmAVX512F32StridedM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM7(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM7(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM8(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM8(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM9(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM9(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM10(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM10(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM11(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM11(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32StridedM12(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32StridedM12(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 // gemmAVX512F32Bytes holds the AVX512 micro-kernels for 12×32 tiles of float32, from
 // B read in place as bytes with a row stride, indexed by the number of rows of C they write.
-var gemmAVX512F32Bytes = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int){nil, gemmAVX512F32BytesM1, gemmAVX512F32BytesM2, gemmAVX512F32BytesM3, gemmAVX512F32BytesM4, gemmAVX512F32BytesM5, gemmAVX512F32BytesM6, gemmAVX512F32BytesM7, gemmAVX512F32BytesM8, gemmAVX512F32BytesM9, gemmAVX512F32BytesM10, gemmAVX512F32BytesM11, gemmAVX512F32BytesM12}
+var gemmAVX512F32Bytes = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int){nil, gemmAVX512F32BytesM1, gemmAVX512F32BytesM2, gemmAVX512F32BytesM3, gemmAVX512F32BytesM4, gemmAVX512F32BytesM5, gemmAVX512F32BytesM6, gemmAVX512F32BytesM7, gemmAVX512F32BytesM8, gemmAVX512F32BytesM9, gemmAVX512F32BytesM10, gemmAVX512F32BytesM11, gemmAVX512F32BytesM12}
 
 //go:noescape
-func gemmAVX512F32BytesM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM7(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM7(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM8(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM8(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM9(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM9(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM10(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM10(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM11(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM11(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F32BytesM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int)
+func gemmAVX512F32BytesM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int)
 
 // gemmAVX512F32StridedPack holds the AVX512 micro-kernels for 12×32 tiles of float32, from
 // B read in place with a row stride and stored packed at bp, indexed by the number of rows of C they write.
-var gemmAVX512F32StridedPack = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32){nil, gemmAVX512F32StridedPackM1, gemmAVX512F32StridedPackM2, gemmAVX512F32StridedPackM3, gemmAVX512F32StridedPackM4, gemmAVX512F32StridedPackM5, gemmAVX512F32StridedPackM6, gemmAVX512F32StridedPackM7, gemmAVX512F32StridedPackM8, gemmAVX512F32StridedPackM9, gemmAVX512F32StridedPackM10, gemmAVX512F32StridedPackM11, gemmAVX512F32StridedPackM12}
+var gemmAVX512F32StridedPack = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32){nil, gemmAVX512F32StridedPackM1, gemmAVX512F32StridedPackM2, gemmAVX512F32StridedPackM3, gemmAVX512F32StridedPackM4, gemmAVX512F32StridedPackM5, gemmAVX512F32StridedPackM6, gemmAVX512F32StridedPackM7, gemmAVX512F32StridedPackM8, gemmAVX512F32StridedPackM9, gemmAVX512F32StridedPackM10, gemmAVX512F32StridedPackM11, gemmAVX512F32StridedPackM12}
 
 //go:noescape
-func gemmAVX512F32StridedPackM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM7(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM7(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM8(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM8(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM9(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM9(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM10(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM10(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM11(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM11(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32StridedPackM12(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32StridedPackM12(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 // gemmAVX512F32BytesPack holds the AVX512 micro-kernels for 12×32 tiles of float32, from
 // B read in place as bytes with a row stride and stored packed,
 // as floats, at bp, indexed by the number of rows of C they write.
-var gemmAVX512F32BytesPack = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32){nil, gemmAVX512F32BytesPackM1, gemmAVX512F32BytesPackM2, gemmAVX512F32BytesPackM3, gemmAVX512F32BytesPackM4, gemmAVX512F32BytesPackM5, gemmAVX512F32BytesPackM6, gemmAVX512F32BytesPackM7, gemmAVX512F32BytesPackM8, gemmAVX512F32BytesPackM9, gemmAVX512F32BytesPackM10, gemmAVX512F32BytesPackM11, gemmAVX512F32BytesPackM12}
+var gemmAVX512F32BytesPack = [...]func(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32){nil, gemmAVX512F32BytesPackM1, gemmAVX512F32BytesPackM2, gemmAVX512F32BytesPackM3, gemmAVX512F32BytesPackM4, gemmAVX512F32BytesPackM5, gemmAVX512F32BytesPackM6, gemmAVX512F32BytesPackM7, gemmAVX512F32BytesPackM8, gemmAVX512F32BytesPackM9, gemmAVX512F32BytesPackM10, gemmAVX512F32BytesPackM11, gemmAVX512F32BytesPackM12}
 
 //go:noescape
-func gemmAVX512F32BytesPackM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM1(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM2(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM3(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM4(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM5(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM7(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM7(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM8(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM8(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM9(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM9(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM10(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM10(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM11(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM11(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 //go:noescape
-func gemmAVX512F32BytesPackM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, bp *float32)
+func gemmAVX512F32BytesPackM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 // gemmAVX512F32Next holds the AVX512 micro-kernels for 12×32 tiles of float32, from
 // a packed micro-panel of B, prefetching the odd rows of the next
@@ -540,164 +540,164 @@ func gemmAVX512F64M12(kc int, a, b, c *float64, ldc int, alpha, beta float64, ma
 
 // gemmAVX512F64Strided holds the AVX512 micro-kernels for 12×16 tiles of float64, from
 // B read in place with a row stride, indexed by the number of rows of C they write.
-var gemmAVX512F64Strided = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int){nil, gemmAVX512F64StridedM1, gemmAVX512F64StridedM2, gemmAVX512F64StridedM3, gemmAVX512F64StridedM4, gemmAVX512F64StridedM5, gemmAVX512F64StridedM6, gemmAVX512F64StridedM7, gemmAVX512F64StridedM8, gemmAVX512F64StridedM9, gemmAVX512F64StridedM10, gemmAVX512F64StridedM11, gemmAVX512F64StridedM12}
+var gemmAVX512F64Strided = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int){nil, gemmAVX512F64StridedM1, gemmAVX512F64StridedM2, gemmAVX512F64StridedM3, gemmAVX512F64StridedM4, gemmAVX512F64StridedM5, gemmAVX512F64StridedM6, gemmAVX512F64StridedM7, gemmAVX512F64StridedM8, gemmAVX512F64StridedM9, gemmAVX512F64StridedM10, gemmAVX512F64StridedM11, gemmAVX512F64StridedM12}
 
 //go:noescape
-func gemmAVX512F64StridedM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM7(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM7(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM8(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM8(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM9(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM9(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM10(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM10(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM11(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM11(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64StridedM12(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64StridedM12(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 // gemmAVX512F64Bytes holds the AVX512 micro-kernels for 12×16 tiles of float64, from
 // B read in place as bytes with a row stride, indexed by the number of rows of C they write.
-var gemmAVX512F64Bytes = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int){nil, gemmAVX512F64BytesM1, gemmAVX512F64BytesM2, gemmAVX512F64BytesM3, gemmAVX512F64BytesM4, gemmAVX512F64BytesM5, gemmAVX512F64BytesM6, gemmAVX512F64BytesM7, gemmAVX512F64BytesM8, gemmAVX512F64BytesM9, gemmAVX512F64BytesM10, gemmAVX512F64BytesM11, gemmAVX512F64BytesM12}
+var gemmAVX512F64Bytes = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int){nil, gemmAVX512F64BytesM1, gemmAVX512F64BytesM2, gemmAVX512F64BytesM3, gemmAVX512F64BytesM4, gemmAVX512F64BytesM5, gemmAVX512F64BytesM6, gemmAVX512F64BytesM7, gemmAVX512F64BytesM8, gemmAVX512F64BytesM9, gemmAVX512F64BytesM10, gemmAVX512F64BytesM11, gemmAVX512F64BytesM12}
 
 //go:noescape
-func gemmAVX512F64BytesM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM7(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM7(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM8(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM8(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM9(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM9(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM10(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM10(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM11(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM11(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 //go:noescape
-func gemmAVX512F64BytesM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int)
+func gemmAVX512F64BytesM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int)
 
 // gemmAVX512F64StridedPack holds the AVX512 micro-kernels for 12×16 tiles of float64, from
 // B read in place with a row stride and stored packed at bp, indexed by the number of rows of C they write.
-var gemmAVX512F64StridedPack = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64){nil, gemmAVX512F64StridedPackM1, gemmAVX512F64StridedPackM2, gemmAVX512F64StridedPackM3, gemmAVX512F64StridedPackM4, gemmAVX512F64StridedPackM5, gemmAVX512F64StridedPackM6, gemmAVX512F64StridedPackM7, gemmAVX512F64StridedPackM8, gemmAVX512F64StridedPackM9, gemmAVX512F64StridedPackM10, gemmAVX512F64StridedPackM11, gemmAVX512F64StridedPackM12}
+var gemmAVX512F64StridedPack = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64){nil, gemmAVX512F64StridedPackM1, gemmAVX512F64StridedPackM2, gemmAVX512F64StridedPackM3, gemmAVX512F64StridedPackM4, gemmAVX512F64StridedPackM5, gemmAVX512F64StridedPackM6, gemmAVX512F64StridedPackM7, gemmAVX512F64StridedPackM8, gemmAVX512F64StridedPackM9, gemmAVX512F64StridedPackM10, gemmAVX512F64StridedPackM11, gemmAVX512F64StridedPackM12}
 
 //go:noescape
-func gemmAVX512F64StridedPackM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM7(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM7(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM8(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM8(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM9(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM9(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM10(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM10(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM11(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM11(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64StridedPackM12(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64StridedPackM12(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 // gemmAVX512F64BytesPack holds the AVX512 micro-kernels for 12×16 tiles of float64, from
 // B read in place as bytes with a row stride and stored packed,
 // as floats, at bp, indexed by the number of rows of C they write.
-var gemmAVX512F64BytesPack = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64){nil, gemmAVX512F64BytesPackM1, gemmAVX512F64BytesPackM2, gemmAVX512F64BytesPackM3, gemmAVX512F64BytesPackM4, gemmAVX512F64BytesPackM5, gemmAVX512F64BytesPackM6, gemmAVX512F64BytesPackM7, gemmAVX512F64BytesPackM8, gemmAVX512F64BytesPackM9, gemmAVX512F64BytesPackM10, gemmAVX512F64BytesPackM11, gemmAVX512F64BytesPackM12}
+var gemmAVX512F64BytesPack = [...]func(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64){nil, gemmAVX512F64BytesPackM1, gemmAVX512F64BytesPackM2, gemmAVX512F64BytesPackM3, gemmAVX512F64BytesPackM4, gemmAVX512F64BytesPackM5, gemmAVX512F64BytesPackM6, gemmAVX512F64BytesPackM7, gemmAVX512F64BytesPackM8, gemmAVX512F64BytesPackM9, gemmAVX512F64BytesPackM10, gemmAVX512F64BytesPackM11, gemmAVX512F64BytesPackM12}
 
 //go:noescape
-func gemmAVX512F64BytesPackM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM1(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM2(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM3(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM4(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM5(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM7(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM7(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM8(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM8(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM9(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM9(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM10(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM10(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM11(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM11(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 //go:noescape
-func gemmAVX512F64BytesPackM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, bp *float64)
+func gemmAVX512F64BytesPackM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 // gemmAVX512F64Next holds the AVX512 micro-kernels for 12×16 tiles of float64, from
 // a packed micro-panel of B, prefetching the odd rows of the next

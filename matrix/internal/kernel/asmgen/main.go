@@ -165,6 +165,10 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 		sig += ", ldb int"
 		argSize = (argSize+7)/8*8 + 8
 	}
+	if layout.inPlace() {
+		sig += ", pf int"
+		argSize += 8
+	}
 	if layout.packs() {
 		sig += fmt.Sprintf(", bp *%s", e.goty)
 		argSize += 8
@@ -185,7 +189,11 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	if masked {
 		k.ldbOff += 8
 	}
-	k.bpOff = k.ldbOff + 8 // bp, or next
+	k.pfOff = k.ldbOff + 8
+	k.bpOff = k.ldbOff + 8 // next
+	if layout.inPlace() {
+		k.bpOff += 8 // bp
+	}
 
 	base := fmt.Sprintf("gemm%s%s", s.name, e.name)
 	source := "packed micro-panels of B"
@@ -219,16 +227,11 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 	}
 }
 
-// prefetchRows is how many rows ahead the kernels that read B in place
-// prefetch it: about the latency of memory (some 400 cycles) over the
-// dozen cycles each row takes. It must be a power of two.
-const prefetchRows = 32
-
 // kernelArgs holds the frame offsets of a micro-kernel's arguments.
 type kernelArgs struct {
-	alphaOff, betaOff, maskOff, ldbOff, bpOff int
-	argSize                                   int
-	layout                                    bLayout
+	alphaOff, betaOff, maskOff, ldbOff, pfOff, bpOff int
+	argSize                                          int
+	layout                                           bLayout
 }
 
 func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
@@ -308,9 +311,8 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 		}
 		g.op("LEAQ (R9)(R9*1), R10")
 		g.op("LEAQ (R10)(R9*1), R11")
-		// R12 runs prefetchRows rows ahead of DI.
-		g.op("MOVQ R9, R12")
-		g.op("SHLQ $%d, R12", log2(prefetchRows))
+		// R12 runs pf bytes, a whole number of rows, ahead of DI.
+		g.op("MOVQ pf+%d(FP), R12", k.pfOff)
 		g.op("ADDQ DI, R12")
 	}
 	for i := 0; i < nacc; i++ {
@@ -331,7 +333,7 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 	step := func(u int) {
 		if strided {
 			// B is read in place, a new row each step: fetch the row
-			// prefetchRows ahead into L1, and the same row of the next
+			// pf bytes ahead into L1, and the same row of the next
 			// micro-panel, to the right of this one, into L2 for the
 			// next call. Each spans up to 1 + bBytes/64 cache lines.
 			row := strings.Replace(bRow(u, 0), "DI", "R12", 1)
