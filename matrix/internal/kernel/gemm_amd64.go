@@ -203,15 +203,15 @@ func kernelAVX512F64BytesPack(kc int, a []float64, b []uint8, c []float64, ldb, 
 func kernelAVX512F32Next(kc int, a, b, c []float32, ldc int, alpha, beta float32, mr, nr int, next []float32, ldb int) {
 	_ = a[12*kc-1]
 	_ = b[32*kc-1]
-	_ = c[(mr-1)*ldc+31]
-	gemmAVX512F32Next[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<32-1, ldb, &next[0])
+	_ = c[(mr-1)*ldc+nr-1]
+	gemmAVX512F32Next[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb, &next[0])
 }
 
 func kernelAVX512F64Next(kc int, a, b, c []float64, ldc int, alpha, beta float64, mr, nr int, next []float64, ldb int) {
 	_ = a[12*kc-1]
 	_ = b[16*kc-1]
-	_ = c[(mr-1)*ldc+15]
-	gemmAVX512F64Next[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<16-1, ldb, &next[0])
+	_ = c[(mr-1)*ldc+nr-1]
+	gemmAVX512F64Next[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, 1<<nr-1, ldb, &next[0])
 }
 
 func kernelAVX2F32(kc int, a, b, c []float32, ldc int, alpha, beta float32, mr, nr int) {

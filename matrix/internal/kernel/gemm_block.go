@@ -248,7 +248,11 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 			for ic := 0; ic < m; ic += mcMax {
 				mc := min(mcMax, m-ic)
 				g.packA(transA, mc, kc, a, lda, ic, pc, s.a)
-				g.macroKernel(mc, nc, kc, alpha, s.a, bBlock, bBytes, bStride, betaBlock, c[ic*ldc+jc:], ldc, s.tile, s.b)
+				var nextB []T
+				if direct && pc+kc < k {
+					nextB = b[(pc+kc)*ldb+jc:]
+				}
+				g.macroKernel(mc, nc, kc, alpha, s.a, bBlock, bBytes, bStride, betaBlock, c[ic*ldc+jc:], ldc, s.tile, s.b, nextB)
 			}
 		}
 	}
@@ -258,8 +262,10 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 // into the mc×nc block of C at the start of c. B is packed when ldb is 0,
 // and otherwise read in place with row stride ldb: from bb, in bytes, when
 // bb is not nil, else from bp. spare holds at least kc×nr elements, for a
-// micro-panel of B that kernelStrided cannot read in place.
-func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint8, ldb int, beta T, c []T, ldc int, tile, spare []T) {
+// micro-panel of B that kernelStrided cannot read in place. nextB, if not
+// nil, is the first micro-panel of the next block of B in place, which
+// kernelNext prefetches during the last micro-panel of this block.
+func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint8, ldb int, beta T, c []T, ldc int, tile, spare, nextB []T) {
 	mr, nr := g.mr, g.nr
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
@@ -285,11 +291,16 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 			bPanel = spare[:nr*kc]
 			g.kernelStridedPack(kc, ap[:mr*kc], bp[jr:], c[jr:], ldb, ldc, alpha, beta, mr, nrr, bPanel)
 			ir0 = mr
-			if g.kernelNext != nil && jr+nr < nc {
-				// nrr = nr, so the kernel needs no tile.
+			next := nextB
+			if jr+nr < nc {
+				next = bp[jr+nr:]
+			}
+			// The case allows nrr < nr only with partialN, so the kernel
+			// needs no tile.
+			if g.kernelNext != nil && next != nil {
 				for ir := ir0; ir < mc; ir += mr {
 					mrr := min(mr, mc-ir)
-					g.kernelNext(kc, ap[ir*kc:(ir+mr)*kc], bPanel, c[ir*ldc+jr:], ldc, alpha, beta, mrr, nr, bp[jr+nr:], ldb)
+					g.kernelNext(kc, ap[ir*kc:(ir+mr)*kc], bPanel, c[ir*ldc+jr:], ldc, alpha, beta, mrr, nrr, next, ldb)
 				}
 				continue
 			}

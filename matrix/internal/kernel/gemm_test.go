@@ -239,6 +239,17 @@ func testGemmBlocks[T Float](t *testing.T, g *gemmImpl[T], impls []namedGemm[T])
 			count++
 		}
 	}
+	// B read in place over several blocks of the inner dimension, with
+	// whole and narrower micro-panels: the kernels that pack B and those
+	// that prefetch the next micro-panel, within a block and across.
+	for _, n := range []int{g.nr + 1, 3*g.nr - 1} {
+		for _, pad := range []int{0, 3} {
+			s := scalings[count%len(scalings)]
+			tc := gemmCase{false, false, 2*g.mr + 1, n, 2*g.kc + 3, s.alpha, s.beta, pad}
+			checkGemm(t, w, impls, tc)
+			count++
+		}
+	}
 }
 
 // splitGemm returns g with the product split between three goroutines
