@@ -55,6 +55,7 @@ var (
 		kernel: kernelAVX2F32, kernelStrided: kernelAVX2F32Strided,
 		kernelBytes:       kernelAVX2F32Bytes,
 		kernelStridedPack: kernelAVX2F32StridedPack, kernelBytesPack: kernelAVX2F32BytesPack,
+		kernelNext:    kernelAVX2F32Next,
 		packTranspose: packTransposeAVX2F32Slices,
 		dotRows:       dotRowsAVX2F32Slices, axpyRows: axpyRowsAVX2F32Slices,
 	}
@@ -63,7 +64,8 @@ var (
 		kernel: kernelAVX2F64, kernelStrided: kernelAVX2F64Strided,
 		kernelBytes:       kernelAVX2F64Bytes,
 		kernelStridedPack: kernelAVX2F64StridedPack, kernelBytesPack: kernelAVX2F64BytesPack,
-		dotRows: dotRowsAVX2F64Slices, axpyRows: axpyRowsAVX2F64Slices,
+		kernelNext: kernelAVX2F64Next,
+		dotRows:    dotRowsAVX2F64Slices, axpyRows: axpyRowsAVX2F64Slices,
 	}
 )
 
@@ -293,6 +295,20 @@ func kernelAVX2F64BytesPack(kc int, a []float64, b []uint8, c []float64, ldb, ld
 	_ = c[(mr-1)*ldc+7]
 	_ = bp[8*kc-1]
 	gemmAVX2F64BytesPack[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb, prefetchAhead(ldb), &bp[0])
+}
+
+func kernelAVX2F32Next(kc int, a, b, c []float32, ldc int, alpha, beta float32, mr, nr int, next []float32, ldb int) {
+	_ = a[6*kc-1]
+	_ = b[16*kc-1]
+	_ = c[(mr-1)*ldc+15]
+	gemmAVX2F32Next[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb, &next[0])
+}
+
+func kernelAVX2F64Next(kc int, a, b, c []float64, ldc int, alpha, beta float64, mr, nr int, next []float64, ldb int) {
+	_ = a[6*kc-1]
+	_ = b[8*kc-1]
+	_ = c[(mr-1)*ldc+7]
+	gemmAVX2F64Next[mr](kc, &a[0], &b[0], &c[0], ldc, alpha, beta, ldb, &next[0])
 }
 
 // gemvBounds panics unless m holds len(y) rows of len(x) elements

@@ -115,6 +115,29 @@ func gemmAVX2F32BytesPackM5(kc int, a *float32, b *uint8, c *float32, ldc int, a
 //go:noescape
 func gemmAVX2F32BytesPackM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
+// gemmAVX2F32Next holds the AVX2 micro-kernels for 6×16 tiles of float32, from
+// a packed micro-panel of B, prefetching the odd rows of the next
+// micro-panel, in place at next with row stride ldb, into L2, indexed by the number of rows of C they write.
+var gemmAVX2F32Next = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, next *float32){nil, gemmAVX2F32NextM1, gemmAVX2F32NextM2, gemmAVX2F32NextM3, gemmAVX2F32NextM4, gemmAVX2F32NextM5, gemmAVX2F32NextM6}
+
+//go:noescape
+func gemmAVX2F32NextM1(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX2F32NextM2(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX2F32NextM3(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX2F32NextM4(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX2F32NextM5(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, next *float32)
+
+//go:noescape
+func gemmAVX2F32NextM6(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, next *float32)
+
 // dotRowsAVX2F32 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //
 //go:noescape
@@ -235,6 +258,29 @@ func gemmAVX2F64BytesPackM5(kc int, a *float64, b *uint8, c *float64, ldc int, a
 
 //go:noescape
 func gemmAVX2F64BytesPackM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
+
+// gemmAVX2F64Next holds the AVX2 micro-kernels for 6×8 tiles of float64, from
+// a packed micro-panel of B, prefetching the odd rows of the next
+// micro-panel, in place at next with row stride ldb, into L2, indexed by the number of rows of C they write.
+var gemmAVX2F64Next = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, next *float64){nil, gemmAVX2F64NextM1, gemmAVX2F64NextM2, gemmAVX2F64NextM3, gemmAVX2F64NextM4, gemmAVX2F64NextM5, gemmAVX2F64NextM6}
+
+//go:noescape
+func gemmAVX2F64NextM1(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX2F64NextM2(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX2F64NextM3(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX2F64NextM4(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX2F64NextM5(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, next *float64)
+
+//go:noescape
+func gemmAVX2F64NextM6(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, next *float64)
 
 // dotRowsAVX2F64 sets y[j] = Σ_{p<k} x[p]·m[j·ldm+p] for j < n.
 //

@@ -113,9 +113,7 @@ func (g *gen) gemmKernels(s isa, e elem) {
 	g.kernelSet(s, e, bytesB)
 	g.kernelSet(s, e, stridedPackB)
 	g.kernelSet(s, e, bytesPackB)
-	if s.name == "AVX512" {
-		g.kernelSet(s, e, packedNextB)
-	}
+	g.kernelSet(s, e, packedNextB)
 }
 
 // bLayout is the layout in which a micro-kernel reads B.
@@ -133,10 +131,10 @@ const (
 // inPlace reports whether the layout reads B in place, with a row stride.
 func (l bLayout) inPlace() bool { return l != packedB && l != packedNextB }
 
-// splitsPrefetch reports whether a kernel of the layout for the ISA
-// prefetches only the even rows of the next micro-panel of B into L2,
-// leaving the odd ones to the packedNextB kernels that follow it.
-func (l bLayout) splitsPrefetch(s isa) bool { return l == stridedPackB && s.name == "AVX512" }
+// splitsPrefetch reports whether a kernel of the layout prefetches only
+// the even rows of the next micro-panel of B into L2, leaving the odd ones
+// to the packedNextB kernels that follow it.
+func (l bLayout) splitsPrefetch() bool { return l == stridedPackB }
 
 // inBytes reports whether the layout reads B as bytes.
 func (l bLayout) inBytes() bool { return l == bytesB || l == bytesPackB }
@@ -340,7 +338,7 @@ func (g *gen) microKernel(s isa, e elem, name string, mr int, k kernelArgs) {
 			for _, off := range lineOffsets(0, bBytes) {
 				g.op("PREFETCHT0 %d%s", off, strings.TrimPrefix(row, "0"))
 			}
-			if !k.layout.splitsPrefetch(s) || u%2 == 0 {
+			if !k.layout.splitsPrefetch() || u%2 == 0 {
 				for _, off := range lineOffsets(bBytes, bBytes) {
 					g.op("PREFETCHT1 %s", bRow(u, off))
 				}
