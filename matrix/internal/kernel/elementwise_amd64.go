@@ -45,7 +45,7 @@ func init() {
 
 func avx512Elementwise32() *elementwise[float32] {
 	const lanes = 16
-	return &elementwise[float32]{
+	e := &elementwise[float32]{
 		name:               "avx512",
 		add:                binaryAsm(addAVX512F32, lanes, addGo[float32]),
 		sub:                binaryAsm(subAVX512F32, lanes, subGo[float32]),
@@ -59,13 +59,17 @@ func avx512Elementwise32() *elementwise[float32] {
 		nonFiniteAddScaled: nonFiniteAddScaledAsm(nonFiniteAddScaledAVX512F32, lanes),
 		dotBytes:           dotBytesAsm(dotBytesAVX512F32, lanes),
 		axpyBytes:          axpyBytesAsm(axpyBytesAVX512F32, lanes),
-		// The four-row and register-blocked AVX2 kernels beat one-row
-		// AVX-512 loops: W2 on an Intel Xeon with AMX (Sapphire Rapids or
-		// later) took 5.9 s with them and 7.7 s with the loops. Every CPU
-		// with AVX-512F has AVX2 and FMA.
-		dotBytesRows:  dotBytesRowsAVX2,
-		axpyBytesRows: axpyBytesRowsAVX2(lanes),
+		dotBytesRows:       dotBytesRowsWith(dotBytesAsm(dotBytesAVX512F32, lanes)),
+		axpyBytesRows:      axpyBytesRowsWith(axpyBytesAsm(axpyBytesAVX512F32, lanes)),
 	}
+	// The four-row and register-blocked AVX2 kernels beat the one-row
+	// AVX-512 loops: W2 on an Intel Xeon with AMX (Sapphire Rapids or
+	// later) took 5.9 s with them and 7.7 s with the loops.
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		e.dotBytesRows = dotBytesRowsAVX2
+		e.axpyBytesRows = axpyBytesRowsAVX2(lanes)
+	}
+	return e
 }
 
 func avx512Elementwise64() *elementwise[float64] {
@@ -273,19 +277,17 @@ var dotBytesRowsOneAVX2 = dotBytesRowsWith(dotBytesAsm(dotBytesAVX2F32, 8))
 // row, on the others. The result equals, bit for bit, that of the one-row
 // kernel with vectors of lanes elements. lanes is a multiple of 8.
 func axpyBytesRowsAVX2(lanes int) func(d, dz []float32, x []uint8) {
-	return func(d, dz []float32, x []uint8) { axpyBytesRowsAVX2Lanes(d, dz, x, lanes) }
-}
-
-func axpyBytesRowsAVX2Lanes(d, dz []float32, x []uint8, lanes int) {
-	n := len(d)
-	v := whole(n, lanes)
-	if v > 0 && len(dz) > 0 {
-		_ = x[(len(dz)-1)*n+v-1]
-		axpyBytesRowsAVX2F32(&d[0], &dz[0], &x[0], n, len(dz), v)
-	}
-	if v < n {
-		for e, a := range dz {
-			axpyBytesGo(d[v:], a, x[e*n+v:(e+1)*n])
+	return func(d, dz []float32, x []uint8) {
+		n := len(d)
+		v := whole(n, lanes)
+		if v > 0 && len(dz) > 0 {
+			_ = x[(len(dz)-1)*n+v-1]
+			axpyBytesRowsAVX2F32(&d[0], &dz[0], &x[0], n, len(dz), v)
+		}
+		if v < n {
+			for e, a := range dz {
+				axpyBytesGo(d[v:], a, x[e*n+v:(e+1)*n])
+			}
 		}
 	}
 }

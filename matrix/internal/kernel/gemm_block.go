@@ -60,10 +60,10 @@ type gemmImpl[T Float] struct {
 	// odd row stride most rows of B span two cache lines.
 	kernelStridedPack func(kc int, a, b, c []T, ldb, ldc int, alpha, beta T, mr, nr int, bp []T)
 	kernelBytesPack   func(kc int, a []T, b []uint8, c []T, ldb, ldc int, alpha, beta T, mr, nr int, bp []T)
-	// kernelNext, if not nil, is kernel for the micro-panels of A after
-	// the first when kernelStridedPack read B. It also prefetches into L2
-	// the odd rows of the next micro-panel of B, at next with row stride
-	// ldb. kernelStridedPack then prefetches only the even rows, so the
+	// kernelNext, if not nil, is the kernel for the micro-panels of A
+	// after the first when kernelStridedPack read B. It also prefetches
+	// into L2 the odd rows of the next micro-panel of B, at next with row
+	// stride ldb. kernelStridedPack prefetches only the even rows, so the
 	// next micro-panel comes from memory during both kernels.
 	kernelNext func(kc int, a, b, c []T, ldc int, alpha, beta T, mr, nr int, next []T, ldb int)
 
@@ -235,6 +235,7 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 			}
 			bBlock, bStride := s.b, 0
 			var bBytes []uint8
+			var nextB []T
 			switch {
 			case directBytes:
 				bBytes, bStride = bb[pc*ldb+jc:], ldb
@@ -242,16 +243,15 @@ func (g *gemmImpl[T]) gemmBlocked(transA, transB bool, m, n, k int, alpha T, a [
 				packRowsBytes(s.b, kc, nc, g.nr, bb[pc*ldb+jc:], ldb)
 			case direct:
 				bBlock, bStride = b[pc*ldb+jc:], ldb
+				if pc+kc < k {
+					nextB = b[(pc+kc)*ldb+jc:]
+				}
 			default:
 				g.packB(transB, kc, nc, b, ldb, pc, jc, s.b)
 			}
 			for ic := 0; ic < m; ic += mcMax {
 				mc := min(mcMax, m-ic)
 				g.packA(transA, mc, kc, a, lda, ic, pc, s.a)
-				var nextB []T
-				if direct && pc+kc < k {
-					nextB = b[(pc+kc)*ldb+jc:]
-				}
 				g.macroKernel(mc, nc, kc, alpha, s.a, bBlock, bBytes, bStride, betaBlock, c[ic*ldc+jc:], ldc, s.tile, s.b, nextB)
 			}
 		}
@@ -271,8 +271,10 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 		nrr := min(nr, nc-jr)
 		var bPanel []T
 		// ir0 is the first micro-panel of A for the loop below; those
-		// before it are done.
+		// before it are done. next, if not nil, is the micro-panel of B
+		// in place that the loop prefetches with kernelNext.
 		ir0 := 0
+		var next []T
 		switch {
 		case bb != nil && nrr == nr && mc > mr && g.kernelBytesPack != nil:
 			bPanel = spare[:nr*kc]
@@ -291,18 +293,11 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 			bPanel = spare[:nr*kc]
 			g.kernelStridedPack(kc, ap[:mr*kc], bp[jr:], c[jr:], ldb, ldc, alpha, beta, mr, nrr, bPanel)
 			ir0 = mr
-			next := nextB
-			if jr+nr < nc {
-				next = bp[jr+nr:]
-			}
-			// The case allows nrr < nr only with partialN, so the kernel
-			// needs no tile.
-			if g.kernelNext != nil && next != nil {
-				for ir := ir0; ir < mc; ir += mr {
-					mrr := min(mr, mc-ir)
-					g.kernelNext(kc, ap[ir*kc:(ir+mr)*kc], bPanel, c[ir*ldc+jr:], ldc, alpha, beta, mrr, nrr, next, ldb)
+			if g.kernelNext != nil {
+				next = nextB
+				if jr+nr < nc {
+					next = bp[jr+nr:]
 				}
-				continue
 			}
 		case ldb != 0 && (nrr == nr || g.partialN):
 			for ir := 0; ir < mc; ir += mr {
@@ -322,6 +317,12 @@ func (g *gemmImpl[T]) macroKernel(mc, nc, kc int, alpha T, ap, bp []T, bb []uint
 			mrr := min(mr, mc-ir)
 			aPanel := ap[ir*kc : (ir+mr)*kc]
 			cTile := c[ir*ldc+jr:]
+			if next != nil {
+				// Set only after kernelStridedPack, whose case has
+				// nrr = nr or partialN: no tile is needed.
+				g.kernelNext(kc, aPanel, bPanel, cTile, ldc, alpha, beta, mrr, nrr, next, ldb)
+				continue
+			}
 			if nrr == nr || g.partialN {
 				g.kernel(kc, aPanel, bPanel, cTile, ldc, alpha, beta, mrr, nrr)
 				continue

@@ -116,8 +116,9 @@ func gemmAVX2F32BytesPackM5(kc int, a *float32, b *uint8, c *float32, ldc int, a
 func gemmAVX2F32BytesPackM6(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, ldb int, pf int, bp *float32)
 
 // gemmAVX2F32Next holds the AVX2 micro-kernels for 6×16 tiles of float32, from
-// a packed micro-panel of B, prefetching the odd rows of the next
-// micro-panel, in place at next with row stride ldb, into L2, indexed by the number of rows of C they write.
+// packed micro-panels of B, indexed by the number of rows of C they write.
+// They also prefetch the odd rows of the next micro-panel of B, in
+// place at next with row stride ldb, into L2.
 var gemmAVX2F32Next = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, ldb int, next *float32){nil, gemmAVX2F32NextM1, gemmAVX2F32NextM2, gemmAVX2F32NextM3, gemmAVX2F32NextM4, gemmAVX2F32NextM5, gemmAVX2F32NextM6}
 
 //go:noescape
@@ -260,8 +261,9 @@ func gemmAVX2F64BytesPackM5(kc int, a *float64, b *uint8, c *float64, ldc int, a
 func gemmAVX2F64BytesPackM6(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, ldb int, pf int, bp *float64)
 
 // gemmAVX2F64Next holds the AVX2 micro-kernels for 6×8 tiles of float64, from
-// a packed micro-panel of B, prefetching the odd rows of the next
-// micro-panel, in place at next with row stride ldb, into L2, indexed by the number of rows of C they write.
+// packed micro-panels of B, indexed by the number of rows of C they write.
+// They also prefetch the odd rows of the next micro-panel of B, in
+// place at next with row stride ldb, into L2.
 var gemmAVX2F64Next = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, ldb int, next *float64){nil, gemmAVX2F64NextM1, gemmAVX2F64NextM2, gemmAVX2F64NextM3, gemmAVX2F64NextM4, gemmAVX2F64NextM5, gemmAVX2F64NextM6}
 
 //go:noescape
@@ -494,8 +496,9 @@ func gemmAVX512F32BytesPackM11(kc int, a *float32, b *uint8, c *float32, ldc int
 func gemmAVX512F32BytesPackM12(kc int, a *float32, b *uint8, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, pf int, bp *float32)
 
 // gemmAVX512F32Next holds the AVX512 micro-kernels for 12×32 tiles of float32, from
-// a packed micro-panel of B, prefetching the odd rows of the next
-// micro-panel, in place at next with row stride ldb, into L2, indexed by the number of rows of C they write.
+// packed micro-panels of B, indexed by the number of rows of C they write.
+// They also prefetch the odd rows of the next micro-panel of B, in
+// place at next with row stride ldb, into L2.
 var gemmAVX512F32Next = [...]func(kc int, a, b, c *float32, ldc int, alpha, beta float32, mask uint64, ldb int, next *float32){nil, gemmAVX512F32NextM1, gemmAVX512F32NextM2, gemmAVX512F32NextM3, gemmAVX512F32NextM4, gemmAVX512F32NextM5, gemmAVX512F32NextM6, gemmAVX512F32NextM7, gemmAVX512F32NextM8, gemmAVX512F32NextM9, gemmAVX512F32NextM10, gemmAVX512F32NextM11, gemmAVX512F32NextM12}
 
 //go:noescape
@@ -746,8 +749,9 @@ func gemmAVX512F64BytesPackM11(kc int, a *float64, b *uint8, c *float64, ldc int
 func gemmAVX512F64BytesPackM12(kc int, a *float64, b *uint8, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, pf int, bp *float64)
 
 // gemmAVX512F64Next holds the AVX512 micro-kernels for 12×16 tiles of float64, from
-// a packed micro-panel of B, prefetching the odd rows of the next
-// micro-panel, in place at next with row stride ldb, into L2, indexed by the number of rows of C they write.
+// packed micro-panels of B, indexed by the number of rows of C they write.
+// They also prefetch the odd rows of the next micro-panel of B, in
+// place at next with row stride ldb, into L2.
 var gemmAVX512F64Next = [...]func(kc int, a, b, c *float64, ldc int, alpha, beta float64, mask uint64, ldb int, next *float64){nil, gemmAVX512F64NextM1, gemmAVX512F64NextM2, gemmAVX512F64NextM3, gemmAVX512F64NextM4, gemmAVX512F64NextM5, gemmAVX512F64NextM6, gemmAVX512F64NextM7, gemmAVX512F64NextM8, gemmAVX512F64NextM9, gemmAVX512F64NextM10, gemmAVX512F64NextM11, gemmAVX512F64NextM12}
 
 //go:noescape

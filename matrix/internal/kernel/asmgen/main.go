@@ -195,6 +195,7 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 
 	base := fmt.Sprintf("gemm%s%s", s.name, e.name)
 	source := "packed micro-panels of B"
+	extra := "" // more sentences of the table's doc
 	switch layout {
 	case stridedB:
 		base += "Strided"
@@ -210,9 +211,9 @@ func (g *gen) kernelSet(s isa, e elem, layout bLayout) {
 		source = "B read in place as bytes with a row stride and stored packed,\n// as floats, at bp"
 	case packedNextB:
 		base += "Next"
-		source = "a packed micro-panel of B, prefetching the odd rows of the next\n// micro-panel, in place at next with row stride ldb, into L2"
+		extra = "\n// They also prefetch the odd rows of the next micro-panel of B, in\n// place at next with row stride ldb, into L2."
 	}
-	fmt.Fprintf(&g.decl, "\n// %s holds the %s micro-kernels for %d×%d tiles of %s, from\n// %s, indexed by the number of rows of C they write.\nvar %s = [...]func%s{nil", base, s.name, s.mr, nr, e.goty, source, base, sig)
+	fmt.Fprintf(&g.decl, "\n// %s holds the %s micro-kernels for %d×%d tiles of %s, from\n// %s, indexed by the number of rows of C they write.%s\nvar %s = [...]func%s{nil", base, s.name, s.mr, nr, e.goty, source, extra, base, sig)
 	for mr := 1; mr <= s.mr; mr++ {
 		fmt.Fprintf(&g.decl, ", %sM%d", base, mr)
 	}
