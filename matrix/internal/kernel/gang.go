@@ -35,7 +35,6 @@ func (g *Gang) Run(parts int, body func(part int)) {
 	// differ from the last run's.
 	g.arrived.Store(0)
 	g.passed.Store(0)
-	g.team.together = true
 	g.team.run(g, parts, parts-1)
 	g.body = nil
 }

@@ -293,14 +293,17 @@ func (g *gemmImpl[T]) gemvSplit(w int, dot bool, cnt int, x, mat []T, ldm int, b
 
 // gemvLeadBytes is how many more bytes of the matrix the calling
 // goroutine reads in a split matrix–vector product in the dot form than
-// each worker. It is about what a core reads from its L2 (some 115 GB/s
-// here) while a worker is reached: 0.1–0.2 µs when the two cores are
-// close, more when they are far apart. On the machine above, W1's
-// network on one example (256×784 and 128×256 products) took 4.8–4.9 µs
-// with leads of 0, 8, 16 and 32 KiB alike while a round trip between the
-// cores took about 100 ns. While it took about 390 ns, the pass took
-// 6.97 µs with 32 KiB against 7.31 µs with none.
-const gemvLeadBytes = 32 << 10
+// each worker. It is about what a core reads from its L2 while a worker
+// is reached and starts. On the Zen 5 machine above, W1's network on one
+// example (256×784 and 128×256 products) took 4.8–4.9 µs with leads of 0
+// to 32 KiB alike while a round trip between the cores took about 100 ns.
+// While it took about 390 ns, the pass took 6.97 µs with 32 KiB against
+// 7.31 µs with none. On an Intel Xeon with AVX-512 and a round trip of
+// about 275 ns, the worker started 0.27 µs after the calling goroutine
+// and, with 32 KiB, ended 0.3–0.4 µs after it. There the two products
+// took 4.83 µs with 80 KiB (25 rows of W1), 4.97 with 64 KiB, 5.05 with
+// 112 KiB and 5.15 with 32 KiB, in alternating runs.
+const gemvLeadBytes = 80 << 10
 
 // gemvJob is a matrix–vector product split into blocks of outputs.
 type gemvJob[T Float] struct {
@@ -343,22 +346,19 @@ type team struct {
 	// matches the one it was sent for, so a worker that starts after its
 	// job ended leaves the team's next job alone.
 	state atomic.Uint64
-	done  atomic.Int32
-	// end records how a worker that completes a job's last part signals
-	// the splitting goroutine. The worker sets it from endOpen to
-	// endSeen, unless the splitting goroutine, after polling done for
-	// spinTime, set it to endWaiting first: then it blocks on finished,
-	// and the worker sends there.
-	end      atomic.Int32
+	// done counts the parts completed. A splitting goroutine that polled
+	// it for spinTime sets doneWaiting in it and blocks on finished. The
+	// worker that completes the last part gets the flag back with the
+	// count it adds to, and then sends on finished. The end of a job thus
+	// costs a worker one atomic operation.
+	done     atomic.Int32
 	runner   partRunner
 	finished chan struct{}
-	// together marks the team of a Gang, whose parts wait for each
-	// other. Its work goes through workQueue only: a worker that stops
-	// spinning just as a team enters handoff would leave it there, which
-	// a split product survives by running the part itself, but a gang's
-	// first part cannot.
-	together bool
 }
+
+// doneWaiting is the flag of team.done that a blocked splitting goroutine
+// sets.
+const doneWaiting = 1 << 30
 
 // team.state packs a job's generation, its number of parts n and its next
 // unclaimed part p as gen<<(2·partBits) | n<<partBits | p. Claiming part
@@ -374,13 +374,6 @@ const (
 func unpack(v uint64) (gen uint32, nparts, next int) {
 	return uint32(v >> (2 * partBits)), int(v >> partBits & partMask), int(v & partMask)
 }
-
-// The values of team.end.
-const (
-	endOpen = iota
-	endSeen
-	endWaiting
-)
 
 // workItem is a request for a worker to help with generation gen of a
 // team's job.
@@ -401,19 +394,44 @@ type workItem struct {
 const spinTime = 250 * time.Microsecond
 
 // The worker goroutines are started on first use and never stop. A
-// worker that polls for work counts itself in spinning and takes a job
-// from handoff, a single slot that costs the splitting goroutine one
-// atomic operation. Other jobs go through workQueue, which also wakes
-// blocked workers. A team left in handoff after its job ended is
-// harmless: the worker that takes it claims parts of whatever job the
-// team runs then, if any.
+// worker that polls for work marks its post as open, and the splitting
+// goroutine hands it a team by swapping the mark for the team: one atomic
+// operation on a cache line that only these two goroutines touch. Other
+// jobs go through workQueue, which also wakes blocked workers. A worker
+// closes its post before it blocks, and takes the team it finds there
+// instead if it lost that race, so no team is left in a post.
 var (
 	workMu      sync.Mutex
 	workStarted atomic.Int32
 	workQueue   = make(chan workItem, 64)
-	handoff     atomic.Pointer[team]
-	spinning    atomic.Int32
+	posts       atomic.Pointer[[]*post] // one per worker, in start order
 )
+
+// post is a worker's slot for a handed-over team: nil while the worker
+// is busy or blocked, openPost while it polls, or the team to help.
+// The padding gives the slot a cache line of its own.
+type post struct {
+	_    [64]byte
+	team atomic.Pointer[team]
+	_    [56]byte
+}
+
+// openPost marks a post whose worker polls for work.
+var openPost = new(team)
+
+// give hands t to a polling worker and reports whether one took it.
+func give(t *team) bool {
+	ps := posts.Load()
+	if ps == nil {
+		return false
+	}
+	for _, p := range *ps {
+		if p.team.CompareAndSwap(openPost, t) {
+			return true
+		}
+	}
+	return false
+}
 
 // run runs parts 0 … nparts−1 of runner on the calling goroutine and at
 // most helpers workers, and returns when all are done.
@@ -426,7 +444,6 @@ func (t *team) run(runner partRunner, nparts, helpers int) {
 	}
 	t.runner = runner
 	t.done.Store(0)
-	t.end.Store(endOpen)
 	gen, _, _ := unpack(t.state.Load())
 	gen = (gen + 1) & genMask
 	// Part 0 is the calling goroutine's, whatever the workers do: a
@@ -436,29 +453,25 @@ func (t *team) run(runner partRunner, nparts, helpers int) {
 
 	startWorkers(helpers)
 	for range helpers {
-		if !t.together && spinning.Load() > 0 && handoff.CompareAndSwap(nil, t) {
-			continue
+		if !give(t) {
+			workQueue <- workItem{t: t, gen: gen}
 		}
-		workQueue <- workItem{t: t, gen: gen}
 	}
-	if t.finish(0, nparts, false) || t.claim(gen, false) {
+	if t.finish(0, nparts) || t.claim(gen) {
 		return
 	}
 	// A worker runs the last part. Poll the count of parts done, which
 	// costs no call into the scheduler, and block only after spinTime.
 	start := time.Now()
-	for i := 1; t.done.Load() < int32(nparts); i++ {
-		if i%spinCheck == 0 && time.Since(start) >= spinTime {
-			if t.end.CompareAndSwap(endOpen, endWaiting) {
-				<-t.finished
-			}
+	for i := 1; ; i++ {
+		d := t.done.Load()
+		if d == int32(nparts) {
 			return
 		}
-	}
-	// The worker that completed the last part settles end right after
-	// counting it: wait for that, so that the next job's reset of end
-	// cannot come first.
-	for t.end.Load() == endOpen {
+		if i%spinCheck == 0 && time.Since(start) >= spinTime && t.done.CompareAndSwap(d, d|doneWaiting) {
+			<-t.finished
+			return
+		}
 	}
 }
 
@@ -468,7 +481,7 @@ const spinCheck = 64
 
 // claim runs unclaimed parts of generation gen until none is left, and
 // reports whether it completed the last part of the job.
-func (t *team) claim(gen uint32, worker bool) bool {
+func (t *team) claim(gen uint32) bool {
 	for {
 		v := t.state.Load()
 		g, nparts, next := unpack(v)
@@ -478,22 +491,22 @@ func (t *team) claim(gen uint32, worker bool) bool {
 		if !t.state.CompareAndSwap(v, v+1) {
 			continue
 		}
-		if t.finish(next, nparts, worker) {
+		if t.finish(next, nparts) {
 			return true
 		}
 	}
 }
 
 // finish runs a claimed part of a job of nparts parts and reports whether
-// it was the last of the job to complete. A worker that completes the
-// last part signals the splitting goroutine through end, and through
-// finished if it blocked.
-func (t *team) finish(part, nparts int, worker bool) bool {
+// it was the last of the job to complete. If it was and the splitting
+// goroutine blocks, finish sends on finished.
+func (t *team) finish(part, nparts int) bool {
 	t.runner.runPart(part)
-	if t.done.Add(1) != int32(nparts) {
+	d := t.done.Add(1)
+	if d&^doneWaiting != int32(nparts) {
 		return false
 	}
-	if worker && !t.end.CompareAndSwap(endOpen, endSeen) {
+	if d&doneWaiting != 0 {
 		t.finished <- struct{}{}
 	}
 	return true
@@ -507,42 +520,67 @@ func startWorkers(n int) {
 	workMu.Lock()
 	for int(workStarted.Load()) < n {
 		workStarted.Add(1)
-		go worker()
+		p := new(post)
+		var ps []*post
+		if old := posts.Load(); old != nil {
+			ps = append(ps, *old...)
+		}
+		ps = append(ps, p)
+		posts.Store(&ps)
+		go worker(p)
 	}
 	workMu.Unlock()
 }
 
-func worker() {
+func worker(p *post) {
 	for {
-		var w workItem
 		select {
-		case w = <-workQueue:
+		case w := <-workQueue:
+			w.t.claim(w.gen)
 		default:
-			w = waitWork()
+			w, queued, both := waitWork(p)
+			w.t.claim(w.gen)
+			if both {
+				queued.t.claim(queued.gen)
+			}
 		}
-		w.t.claim(w.gen, true)
 	}
 }
 
-// waitWork polls handoff and workQueue for spinTime, then blocks on
-// workQueue. The polls do not yield to the scheduler: a call into it
-// costs as much as the handoff being waited for, and the spin is short.
-func waitWork() workItem {
-	spinning.Add(1)
-	defer spinning.Add(-1)
+// waitWork opens the post p and polls it and workQueue for spinTime, then
+// closes p and blocks on workQueue. It returns a team handed over through
+// p, or taken from workQueue, or both when one arrived in each before p
+// closed. The polls do not yield to the scheduler: a call into it costs
+// as much as the handoff being waited for, and the spin is short.
+func waitWork(p *post) (w, queued workItem, both bool) {
+	p.team.Store(openPost)
 	start := time.Now()
 	for i := 1; i%spinCheck != 0 || time.Since(start) < spinTime; i++ {
-		if handoff.Load() != nil {
-			if t := handoff.Swap(nil); t != nil {
-				gen, _, _ := unpack(t.state.Load())
-				return workItem{t: t, gen: gen}
+		if t := p.team.Load(); t != openPost {
+			p.team.Store(nil)
+			return handed(t), workItem{}, false
+		}
+		if i%spinCheck == 0 {
+			select {
+			case queued = <-workQueue:
+				if p.team.CompareAndSwap(openPost, nil) {
+					return queued, workItem{}, false
+				}
+				t := p.team.Swap(nil)
+				return handed(t), queued, true
+			default:
 			}
 		}
-		select {
-		case w := <-workQueue:
-			return w
-		default:
-		}
 	}
-	return <-workQueue
+	if !p.team.CompareAndSwap(openPost, nil) {
+		return handed(p.team.Swap(nil)), workItem{}, false
+	}
+	return <-workQueue, workItem{}, false
+}
+
+// handed returns the work item of a team taken from a post: the job it
+// runs now, which may be later than the one it was handed for.
+func handed(t *team) workItem {
+	gen, _, _ := unpack(t.state.Load())
+	return workItem{t: t, gen: gen}
 }
