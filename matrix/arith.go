@@ -137,6 +137,11 @@ func (m *Dense[T]) AddColVec(a, v *Dense[T]) {
 	m.Resize(a.rows, a.cols)
 	ad, vd, md := a.RawData(), v.RawData(), m.data
 	c := a.cols
+	if c == 1 {
+		// One column: a single vector sum.
+		kernel.Add(md, ad, vd)
+		return
+	}
 	for i := 0; i < a.rows; i++ {
 		kernel.AddConst(md[i*c:(i+1)*c], ad[i*c:(i+1)*c], vd[i])
 	}

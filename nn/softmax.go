@@ -39,6 +39,10 @@ func softmaxStats[T float32 | float64](A, Z *matrix.Dense[T], zmax, sum []float6
 func softmaxColumns[T float32 | float64](A, Z *matrix.Dense[T], j0 int, zmax, sum []float64) {
 	r, c := Z.Dims()
 	a, z := A.RawData(), Z.RawData()
+	if c == 1 {
+		zmax[0], sum[0] = softmaxColumn(a[:r], z[:r])
+		return
+	}
 	w := len(zmax)
 	columnMax(zmax, z, r, c, j0)
 	for k := range sum {
@@ -60,6 +64,34 @@ func softmaxColumns[T float32 | float64](A, Z *matrix.Dense[T], j0 int, zmax, su
 		}
 		narrow(a[i*c+j0:], e)
 	}
+}
+
+// softmaxColumn sets a to the softmax of z, a matrix of one column, and
+// returns its maximum and sum of exponentials. Its operations and their
+// order are those of softmaxColumns, with a chunk of rows widened at a
+// time instead of one element of each row.
+func softmaxColumn[T float32 | float64](a, z []T) (zmax, sum float64) {
+	zmax = math.Inf(-1)
+	for _, v := range z {
+		zmax = max64(zmax, float64(v))
+	}
+	var buf [wideChunk]float64
+	for i0 := 0; i0 < len(z); i0 += wideChunk {
+		e := widen(buf[:], z[i0:])
+		for k, v := range e {
+			e[k] = math.Exp(v - zmax)
+			sum += e[k]
+		}
+		narrow(a[i0:], e)
+	}
+	for i0 := 0; i0 < len(a); i0 += wideChunk {
+		e := widen(buf[:], a[i0:])
+		for k, v := range e {
+			e[k] = v / sum
+		}
+		narrow(a[i0:], e)
+	}
+	return zmax, sum
 }
 
 // softmaxBlock is the number of columns softmaxForward and cceSum work on

@@ -68,39 +68,56 @@ func columnCCE(z, y []float32, r, c int) float64 {
 
 // TestSoftmaxBlocksMatchColumns checks that the blocked, row-wise
 // softmax and cross-entropy equal the column-by-column definitions bit
-// for bit, across block edges and on columns holding ±Inf and NaN.
+// for bit, across block edges and on columns holding ±Inf and NaN. A
+// single column, which takes its own path, is tried with each special
+// value and on more rows than a widened chunk holds.
 func TestSoftmaxBlocksMatchColumns(t *testing.T) {
 	specials := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), float32(math.Copysign(0, -1)), 0, 1000}
+	type shape struct{ r, c, special int }
+	var shapes []shape
 	for _, r := range []int{2, 3, 10} {
-		for _, c := range []int{1, softmaxBlock - 1, softmaxBlock, softmaxBlock + 1, 2*softmaxBlock + 5} {
-			Z := matrix.New[float32](r, c, nil)
-			Y := matrix.New[float32](r, c, nil)
-			z, y := Z.RawData(), Y.RawData()
-			for i := range z {
-				z[i] = float32(math.Sin(float64(i)*1.7)) * 30
+		for _, c := range []int{softmaxBlock - 1, softmaxBlock, softmaxBlock + 1, 2*softmaxBlock + 5} {
+			shapes = append(shapes, shape{r, c, -1})
+		}
+	}
+	for _, r := range []int{1, 2, 3, 10, wideChunk + 6, 2*wideChunk + 1} {
+		for sp := -1; sp < len(specials); sp++ {
+			shapes = append(shapes, shape{r, 1, sp})
+		}
+	}
+	for _, sh := range shapes {
+		r, c := sh.r, sh.c
+		Z := matrix.New[float32](r, c, nil)
+		Y := matrix.New[float32](r, c, nil)
+		z, y := Z.RawData(), Y.RawData()
+		for i := range z {
+			z[i] = float32(math.Sin(float64(i)*1.7)) * 30
+		}
+		// Columns with a special value have no target, so that the
+		// cost stays finite and is compared too.
+		for j := 0; j < c; j++ {
+			if c == 1 && sh.special >= 0 {
+				z[(r/2)*c] = specials[sh.special]
+				continue
 			}
-			// Columns with a special value have no target, so that the
-			// cost stays finite and is compared too.
-			for j := 0; j < c; j++ {
-				if j%7 == 3 {
-					z[((j/7)%r)*c+j] = specials[(j/7)%len(specials)]
-					continue
-				}
-				y[(j%r)*c+j] = 1
+			if j%7 == 3 {
+				z[((j/7)%r)*c+j] = specials[(j/7)%len(specials)]
+				continue
 			}
-			A := matrix.New[float32](r, c, nil)
-			softmaxForward(A, Z)
-			want := make([]float32, r*c)
-			columnSoftmax(want, z, r, c)
-			for i, v := range A.RawData() {
-				if math.Float32bits(v) != math.Float32bits(want[i]) && !(v != v && want[i] != want[i]) {
-					t.Fatalf("r=%d c=%d: A[%d] = %v, column by column %v", r, c, i, v, want[i])
-				}
+			y[(j%r)*c+j] = 1
+		}
+		A := matrix.New[float32](r, c, nil)
+		softmaxForward(A, Z)
+		want := make([]float32, r*c)
+		columnSoftmax(want, z, r, c)
+		for i, v := range A.RawData() {
+			if math.Float32bits(v) != math.Float32bits(want[i]) && !(v != v && want[i] != want[i]) {
+				t.Fatalf("r=%d c=%d special=%d: A[%d] = %v, column by column %v", r, c, sh.special, i, v, want[i])
 			}
-			got, wantCost := cceSum(Z, Y), columnCCE(z, y, r, c)
-			if math.IsNaN(got) || math.Float64bits(got) != math.Float64bits(wantCost) {
-				t.Errorf("r=%d c=%d: cceSum = %v, column by column %v", r, c, got, wantCost)
-			}
+		}
+		got, wantCost := cceSum(Z, Y), columnCCE(z, y, r, c)
+		if math.IsNaN(got) || math.Float64bits(got) != math.Float64bits(wantCost) {
+			t.Errorf("r=%d c=%d special=%d: cceSum = %v, column by column %v", r, c, sh.special, got, wantCost)
 		}
 	}
 }

@@ -60,6 +60,9 @@ func (g *gemmImpl[T]) gemvCol(w int, transA, transB bool, m, k int, alpha T, a [
 	case alpha == 1 && (transB || ldb == 1) && k >= gemvInPlaceMin:
 		// B is the vector x already: read it in place.
 		x = b[:k]
+	case alpha == 1 && (transB || ldb == 1):
+		x = s.vector(k)
+		copy(x, b[:k])
 	case transB:
 		x = s.vector(k)
 		for p, v := range b[:k] {
