@@ -21,7 +21,9 @@
 #                            BACKPROP_CATVNONCAT_DIR is), cat-deep runs in
 #                            backprop and in the peers' numpy course code
 #   OUT=/tmp/backprop-peers/<date>
-#                            raw logs, results.jsonl and summary.md
+#                            raw logs, results.jsonl and summary.md; a
+#                            folder that holds an earlier sitting's results
+#                            is refused
 #   MNIST_DIR                MNIST's folder; found with mnist_dir.sh if unset
 #
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE change OpenBLAS's kernel choice,
@@ -45,6 +47,12 @@ OUT=${OUT:-/tmp/backprop-peers/$(date +%Y%m%d-%H%M%S)}
 PY=/usr/bin/python3
 BIN=${BIN:-/tmp/bench-bin}
 CLEAN=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+# The logs and results are appended to, so an earlier sitting's would mix
+# with this one's.
+if [ -e "$OUT/results.jsonl" ] || [ -n "$(ls -A "$OUT/raw" 2>/dev/null)" ]; then
+  echo "run_peers.sh: $OUT holds the results of an earlier sitting; set OUT to a new folder, or remove that one first" >&2
+  exit 2
+fi
 mkdir -p "$OUT/raw"
 export MNIST_DIR=${MNIST_DIR:-$("$PEERS_DIR/mnist_dir.sh")}
 
