@@ -14,17 +14,18 @@
 #   ./test.sh ./nn/...   only go vet and go test of the given packages
 #
 # Debian's python3-numpy lets the tests read backprop's safetensors files
-# with numpy. The tests that reproduce the course's results on its cat
-# images read train_catvnoncat.h5 and test_catvnoncat.h5 from the folder in
+# with numpy, and python3-onnx lets them check its ONNX files. The tests
+# that reproduce the course's results on its cat images read
+# train_catvnoncat.h5 and test_catvnoncat.h5 from the folder in
 # $BACKPROP_CATVNONCAT_DIR; without it they are skipped with a message.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import numpy, onnx' 2>/dev/null; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    echo "test.sh: installing python3-numpy for the numpy interoperability tests" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy) >/dev/null 2>&1 ||
-      echo "test.sh: could not install python3-numpy; those tests will skip" >&2
+    echo "test.sh: installing python3-numpy and python3-onnx for the numpy and ONNX interoperability tests" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-onnx) >/dev/null 2>&1 ||
+      echo "test.sh: could not install python3-numpy and python3-onnx; those tests will skip" >&2
   fi
 fi
 

@@ -16,6 +16,8 @@ func Read[T matrix.Float](path string) (*Model[T], error) {
 		return ReadSafetensors[T](path)
 	case ".json":
 		return ReadJSON[T](path)
+	case ".onnx":
+		return nil, fmt.Errorf("modelio: %s: ONNX is an export format that backprop writes but does not read; give the .safetensors or .json model it was exported from", path)
 	}
 	return nil, fmt.Errorf("modelio: %s: unknown model file extension %q; use .safetensors or .json", path, filepath.Ext(path))
 }

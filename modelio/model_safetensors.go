@@ -45,18 +45,9 @@ func EncodeModel[T matrix.Float](w io.Writer, m *Model[T]) error {
 		return err
 	}
 	net := m.Net
-	arch := architecture{
-		Version:    FormatVersion,
-		LayerSizes: net.Sizes,
-		Loss:       net.Loss.String(),
-		LeakySlope: float64(net.LeakySlope),
-		Mean:       m.Mean,
-		Std:        m.Std,
-		ClassNames: m.ClassNames,
-	}
+	arch := newArchitecture(m)
 	var tensors []Tensor
 	for l := 1; l <= net.Layers(); l++ {
-		arch.Activations = append(arch.Activations, net.Act[l].String())
 		tensors = append(tensors,
 			NewTensor(weightName(l), []int{net.Sizes[l], net.Sizes[l-1]}, net.W[l].RawData()),
 			NewTensor(biasName(l), []int{net.Sizes[l]}, net.B[l].RawData()))
@@ -66,6 +57,24 @@ func EncodeModel[T matrix.Float](w io.Writer, m *Model[T]) error {
 		return err
 	}
 	return EncodeSafetensors(w, tensors, map[string]string{MetadataKey: string(meta)})
+}
+
+// newArchitecture returns the architecture JSON of m.
+func newArchitecture[T matrix.Float](m *Model[T]) architecture {
+	net := m.Net
+	arch := architecture{
+		Version:    FormatVersion,
+		LayerSizes: net.Sizes,
+		Loss:       net.Loss.String(),
+		LeakySlope: float64(net.LeakySlope),
+		Mean:       m.Mean,
+		Std:        m.Std,
+		ClassNames: m.ClassNames,
+	}
+	for l := 1; l <= net.Layers(); l++ {
+		arch.Activations = append(arch.Activations, net.Act[l].String())
+	}
+	return arch
 }
 
 // DecodeModel reads a model from the bytes of a safetensors file. name is

@@ -31,6 +31,14 @@
 // predict --model M FILE… prints the class and its probability for the
 // rows of a CSV file, the images of an IDX file or PNG images.
 //
+// # export
+//
+// export --model M --out FILE.onnx writes the model as ONNX (IR 7, opset
+// 13) for ONNX Runtime and other runtimes. The graph takes and gives one
+// example per row, input "input" (batch, n[0]) and output "output"
+// (batch, n[L]), and includes the model's standardisation. --float64
+// writes it in double precision.
+//
 // # summary, explain and gradcheck
 //
 // summary gives, for --layers n0,…,nL or --model M, the shape of every

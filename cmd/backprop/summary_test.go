@@ -150,7 +150,8 @@ func TestSummaryErrors(t *testing.T) {
 	}{
 		{[]string{"--model", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{[]string{"--model", writeFile(t, "m.safetensors", "abc")}, "truncated or not safetensors"},
-		{[]string{"--model", filepath.Join(dir, "m.onnx")}, `unknown model file extension ".onnx"`},
+		{[]string{"--model", filepath.Join(dir, "m.pt")}, `unknown model file extension ".pt"`},
+		{[]string{"--model", filepath.Join(dir, "m.onnx")}, `ONNX is an export format that backprop writes but does not read`},
 		{[]string{"--model", writeFile(t, "bad.json", `{"layer_sizes": [2, 1]}`)}, "bad.json"},
 		{[]string{"--model", model, "--data", writeFile(t, "ragged.csv", "1,2,1\n3,4,0\n5,6,1\n7,0\n")}, "line 4 has 2 fields"},
 		{[]string{"--model", model, "--data", writeFile(t, "wide.csv", "1,2,3,1\n")}, "has 4 columns, but the model needs 3"},
