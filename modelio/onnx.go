@@ -24,11 +24,12 @@ import (
 //	          = a[l−1]·W[l]ᵀ + b[l]ᵀ, (batch, n[l])
 //	a[l]    = g[l](z[l]), and a[L] is the output (batch, n[L])
 //
-// so each row of the output is a column of backprop's A[L]. The weights
-// keep their safetensors names and layout, the element type is FLOAT for
-// float32 models and DOUBLE for float64 ones, and the architecture JSON of
-// the safetensors metadata is stored under MetadataKey in the model's
-// metadata_props.
+// so each row of the output is a column of backprop's A[L]. The input is
+// what the data readers give a network: images scaled by 1/255, but not
+// yet standardised. The weights keep their safetensors names and layout,
+// the element type is FLOAT for float32 models and DOUBLE for float64
+// ones, and the architecture JSON of the safetensors metadata is stored
+// under MetadataKey in the model's metadata_props.
 
 // The ONNX versions the export targets: IR version 7 and operator set 13
 // of the default domain, those of ONNX 1.8. ONNX Runtime's versioning

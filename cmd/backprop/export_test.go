@@ -54,8 +54,16 @@ func TestExportWritesONNX(t *testing.T) {
 // TestExportErrors checks each bad invocation's status and message, and
 // that none of them leaves a file.
 func TestExportErrors(t *testing.T) {
-	dir := t.TempDir()
+	dir, other := t.TempDir(), t.TempDir()
 	model := "../../examples/net231.json"
+	folder := filepath.Join(other, "dir.onnx")
+	file := filepath.Join(other, "plain")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args   []string
 		status int
@@ -67,6 +75,8 @@ func TestExportErrors(t *testing.T) {
 		{[]string{"export", "--model", model, "--out", filepath.Join(dir, "no", "a.onnx")}, 2, "does not exist; create it first"},
 		{[]string{"export", "--model", filepath.Join(dir, "none.json"), "--out", filepath.Join(dir, "a.onnx")}, 1, "file not found"},
 		{[]string{"export", "--model", model, "--out", filepath.Join(dir, "a.onnx"), "extra"}, 2, ""},
+		{[]string{"export", "--model", model, "--out", folder}, 2, "is a folder; give the path of a file"},
+		{[]string{"export", "--model", model, "--out", filepath.Join(file, "a.onnx")}, 2, "is a file, not a folder"},
 	} {
 		status, _, stderr := runCLI(t, tc.args...)
 		if status != tc.status || !strings.Contains(stderr, tc.want) {

@@ -133,6 +133,9 @@ func readInputs(path string, n0, width, height int, label string) (*matrix.Dense
 	lower := strings.ToLower(path)
 	switch {
 	case strings.HasSuffix(lower, ".png"):
+		if width*height != n0 {
+			return nil, nil, usagef("%s: a PNG image of --width %d by --height %d pixels gives %d inputs, but the model takes %d; set --width and --height to the size of the images it was trained on", path, width, height, width*height, n0)
+		}
 		x, err := data.ReadImage[float32](path, width, height)
 		return x, []string{path}, err
 	case strings.HasSuffix(lower, ".csv"):

@@ -263,15 +263,22 @@ func (f *trainFlags) check(set map[string]bool) error {
 	return f.checkCheckpointFlags()
 }
 
-// checkOutputPath returns a usage error when path has the wrong extension
-// or its folder does not exist, so a long run does not fail at its end.
+// checkOutputPath returns a usage error when path has the wrong extension,
+// names a folder, or lies in a folder that does not exist, so a long run
+// does not fail at its end.
 func checkOutputPath(path string, ext func(string) error) error {
 	if err := ext(path); err != nil {
 		return usagef("%v", err)
 	}
 	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+	switch st, err := os.Stat(dir); {
+	case err != nil:
 		return usagef("%s: folder %s does not exist; create it first", path, dir)
+	case !st.IsDir():
+		return usagef("%s: %s is a file, not a folder; give a path in a folder", path, dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usagef("%s is a folder; give the path of a file", path)
 	}
 	return nil
 }

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPredictPNGSizeMismatch checks that a PNG input for a model whose
+// input count is not --width × --height is rejected before the image is
+// read, with a message that points to both flags.
+func TestPredictPNGSizeMismatch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "digit.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, image.NewGray(image.Rect(0, 0, 28, 28))); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	status, _, stderr := runCLI(t, "predict", "--model", "../../examples/net231.json", path)
+	want := "a PNG image of --width 28 by --height 28 pixels gives 784 inputs, but the model takes 2; set --width and --height"
+	if status != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("status %d, stderr %q; want 2 and %q", status, stderr, want)
+	}
+}
