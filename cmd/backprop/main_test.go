@@ -97,6 +97,17 @@ func TestCheckpointAsModel(t *testing.T) {
 	}
 }
 
+// TestFolderAsModel checks that a folder given where a model file belongs
+// is named as a folder.
+func TestFolderAsModel(t *testing.T) {
+	dir := t.TempDir()
+	status, _, stderr := runCLI(t, "summary", "--model", dir)
+	want := "--model " + dir + ": a folder, not a model file"
+	if status != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("status %d, stderr %q; want 2 and %q", status, stderr, want)
+	}
+}
+
 // TestHelpCommand checks that "help train" prints train's flags.
 func TestHelpCommand(t *testing.T) {
 	status, _, stderr := runCLI(t, "help", "train")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -17,6 +18,9 @@ import (
 func readModel[T matrix.Float](flag, path string) (*modelio.Model[T], error) {
 	if strings.EqualFold(filepath.Ext(path), ".ckpt") {
 		return nil, usagef("%s %s: a training checkpoint, not a model; write its model with backprop train --resume %s --out model.safetensors and the flags of the run that saved it", flag, path, path)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, usagef("%s %s: a folder, not a model file; give the .safetensors or .json file in it", flag, path)
 	}
 	m, err := modelio.Read[T](path)
 	switch {
