@@ -17,7 +17,9 @@ import (
 // CalibrateParallel -v). On a 2-core AMD EPYC (Zen 5, AVX-512) virtual
 // machine, idle, square products back to back ran faster on two goroutines
 // from n = 40 (64,000 multiply–adds: 1.42× in float32, 1.48× in float64),
-// and slower at n = 24 (0.68× and 0.79×).
+// and slower at n = 24 (0.68× and 0.79×). On a 2-core Intel Xeon with
+// AVX-512 two goroutines were faster from n = 48 in float32 (1.25×; 0.96×
+// at n = 40) and from n = 40 in float64 (1.14×).
 const parallelMinFlops = 64 << 10
 
 // gemvDotMinBytes and gemvAxpyMinBytes are the sizes in bytes of the
@@ -31,7 +33,14 @@ const parallelMinFlops = 64 << 10
 // and 2.1× at n = 512, and 1×n·n×n products (the axpy form) 0.80× at
 // n = 256, 0.99× at n = 384 (576 KiB) and 1.20× at n = 512 (1 MiB). The
 // product (1×784)·(784×60000) streams B from memory at about 40 GB/s on
-// one core and 55 GB/s on two.
+// one core and 55 GB/s on two. On the Intel Xeon the dot form was faster
+// on two goroutines from 144 KiB in float32 and 512 KiB in float64.
+//
+// NOTE: there the float32 axpy form ran slower on two goroutines than on
+// one from 1 MiB up to n = 1024 (0.86–0.95× in three runs), and faster
+// only at n = 2048 (16 MiB, 1.13–1.28×), while float64 gained from 2 MiB.
+// The threshold suits the Zen 5 machine; on the Xeon it costs up to 15%
+// at those sizes.
 const (
 	gemvDotMinBytes  = 128 << 10
 	gemvAxpyMinBytes = 1 << 20
