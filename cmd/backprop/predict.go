@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -130,6 +131,9 @@ func describePredictions(model *modelio.Model[float32], AL *matrix.Dense[float32
 // for each: "file:line" for CSV rows, "file[i]" for IDX images, the path
 // for a PNG file.
 func readInputs(path string, n0, width, height int, label string) (*matrix.Dense[float32], []string, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%s: input file not found; check the path", path)
+	}
 	lower := strings.ToLower(path)
 	switch {
 	case strings.HasSuffix(lower, ".png"):

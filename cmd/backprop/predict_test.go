@@ -30,3 +30,17 @@ func TestPredictPNGSizeMismatch(t *testing.T) {
 		t.Errorf("status %d, stderr %q; want 2 and %q", status, stderr, want)
 	}
 }
+
+// TestPredictMissingInput checks that a missing input file is named, with
+// the fix, for each kind of input.
+func TestPredictMissingInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"rows.csv", "t10k-images-idx3-ubyte", "digit.png"} {
+		path := filepath.Join(dir, name)
+		status, _, stderr := runCLI(t, "predict", "--model", "../../examples/net231.json", path)
+		want := path + ": input file not found; check the path"
+		if status != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("%s: status %d, stderr %q; want 1 and %q", name, status, stderr, want)
+		}
+	}
+}
