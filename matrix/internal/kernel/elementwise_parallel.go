@@ -4,7 +4,8 @@ import "sync"
 
 // elemParallelMin is the length from which Scale, AddScaled and
 // FirstNonFiniteAddScaled, the 1/m of a gradient and the two passes of a
-// gradient-descent update, split their range between goroutines. The
+// gradient-descent update, and the passes of the other optimizers
+// (update.go) split their range between goroutines. The
 // split gives each goroutine the same share at every call, as the split
 // of a matrix product does, so that the share of the weights a core
 // updates is the share it multiplies. On the Zen 5 machine of
@@ -23,13 +24,29 @@ const elemParallelMin = 32 << 10
 // A batch of 64 MNIST images is 50,176.
 const gatherParallelMin = 32 << 10
 
-// The operations an elemJob runs.
+// The operations an elemJob runs. The optimizer passes are those of
+// update.go.
 const (
 	opScale = iota
 	opAddScaled
 	opNonFiniteAddScaled
 	opGather
+	opMomentumCheck
+	opMomentumApply
+	opAdamCheck
+	opAdamApply
+	opRMSpropCheck
+	opRMSpropApply
 )
+
+// findsFirst reports whether op returns the first bad index of its range.
+func findsFirst(op int) bool {
+	switch op {
+	case opNonFiniteAddScaled, opMomentumCheck, opAdamCheck, opRMSpropCheck:
+		return true
+	}
+	return false
+}
 
 // elemJob is an element-wise operation split into parts of step
 // elements, one per goroutine.
@@ -42,8 +59,13 @@ type elemJob[T Float] struct {
 	// are ranges of columns of dst.
 	n   int
 	idx []int
-	// first holds each part's FirstNonFiniteAddScaled result, as an index
-	// into the whole range.
+	// An optimizer pass reads the parameters from a, the gradient from b
+	// and the state from s1 and s2, writes its step to dst, and takes its
+	// scalars from c, in the order of its kernel's arguments.
+	s1, s2 []T
+	c      [6]T
+	// first holds the result of each part of a pass that finds the first
+	// bad index, as an index into the whole range.
 	first []int
 	team  team
 }
@@ -61,12 +83,38 @@ func (j *elemJob[T]) runPart(part int) {
 	case opAddScaled:
 		impl[T]().addScaled(j.dst[lo:hi], j.a[lo:hi], j.s, j.b[lo:hi])
 	case opNonFiniteAddScaled:
-		i := impl[T]().nonFiniteAddScaled(j.a[lo:hi], j.s, j.b[lo:hi])
-		if i >= 0 {
-			i += lo
-		}
-		j.first[part] = i
+		j.found(part, lo, impl[T]().nonFiniteAddScaled(j.a[lo:hi], j.s, j.b[lo:hi]))
+	default:
+		j.runUpdate(part, lo, hi)
 	}
+}
+
+// runUpdate runs elements lo … hi−1 of an optimizer pass.
+func (j *elemJob[T]) runUpdate(part, lo, hi int) {
+	u, c := updates[T](), &j.c
+	p, g := j.a[lo:hi], j.b[lo:hi]
+	switch j.op {
+	case opMomentumCheck:
+		j.found(part, lo, u.momentumCheck(p, g, j.s1[lo:hi], c[0], c[1]))
+	case opMomentumApply:
+		u.momentumApply(p, g, j.s1[lo:hi], c[0], c[1])
+	case opAdamCheck:
+		j.found(part, lo, u.adamCheck(p, g, j.s1[lo:hi], j.s2[lo:hi], j.dst[lo:hi], c[0], c[1], c[2], c[3], c[4], c[5]))
+	case opAdamApply:
+		u.adamApply(p, g, j.s1[lo:hi], j.s2[lo:hi], j.dst[lo:hi], c[0], c[1])
+	case opRMSpropCheck:
+		j.found(part, lo, u.rmspropCheck(p, g, j.s1[lo:hi], j.dst[lo:hi], c[0], c[1], c[2]))
+	case opRMSpropApply:
+		u.rmspropApply(p, g, j.s1[lo:hi], j.dst[lo:hi], c[0])
+	}
+}
+
+// found records the result i of a part that starts at element lo.
+func (j *elemJob[T]) found(part, lo, i int) {
+	if i >= 0 {
+		i += lo
+	}
+	j.first[part] = i
 }
 
 var elemJobs32, elemJobs64 sync.Pool
@@ -116,7 +164,7 @@ func (j *elemJob[T]) run() {
 func (j *elemJob[T]) finish() int {
 	j.run()
 	first := -1
-	if j.op == opNonFiniteAddScaled {
+	if findsFirst(j.op) {
 		for _, i := range j.first {
 			if i >= 0 {
 				first = i
@@ -124,7 +172,7 @@ func (j *elemJob[T]) finish() int {
 			}
 		}
 	}
-	j.dst, j.a, j.b, j.idx = nil, nil, nil, nil
+	j.dst, j.a, j.b, j.idx, j.s1, j.s2 = nil, nil, nil, nil, nil, nil
 	elemJobs[T]().Put(j)
 	return first
 }
@@ -173,4 +221,18 @@ func gatherSplit[T Float](dst, src []T, n int, idx []int) {
 	}
 	j.dst, j.a, j.n, j.idx = dst, src, n, idx
 	j.finish()
+}
+
+// updateSplit runs the optimizer pass op over the parameters p on as many
+// goroutines as their number warrants, with the gradient g, the state s1
+// and s2, the step d and the scalars c (see elemJob). It reports false
+// when p is too short to split, and then runs nothing. A check pass
+// returns the first bad index, or −1.
+func updateSplit[T Float](op int, p, g, s1, s2, d []T, c [6]T) (first int, split bool) {
+	j := elemSplit[T](op, len(p), len(p))
+	if j == nil {
+		return 0, false
+	}
+	j.dst, j.a, j.b, j.s1, j.s2, j.c = d, p, g, s1, s2, c
+	return j.finish(), true
 }

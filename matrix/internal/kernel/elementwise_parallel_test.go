@@ -173,3 +173,86 @@ func testGatherSplit[T Float](t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateSplit checks the optimizer passes on lengths they split
+// between goroutines against the portable loops: the same step, state and
+// parameters bit for bit, and the first bad index wherever the bad
+// gradients fall relative to the parts.
+func TestUpdateSplit(t *testing.T) {
+	t.Run("f32", func(t *testing.T) { testUpdateSplit[float32](t) })
+	t.Run("f64", func(t *testing.T) { testUpdateSplit[float64](t) })
+}
+
+func testUpdateSplit[T Float](t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("the split needs GOMAXPROCS ≥ 2")
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	ref := portableUpdate[T]()
+	alpha, b1, b2, c1, c2, eps := T(0.01), T(0.9), T(0.999), T(0.19), T(0.002), T(1e-8)
+	for _, n := range []int{elemParallelMin, elemParallelMin + 1, 200_003} {
+		p, g := testValues[T](r, n, false), testValues[T](r, n, false)
+		m, v := testValues[T](r, n, false), testValues[T](r, n, false)
+		for k := range v {
+			v[k] *= v[k]
+		}
+
+		dGot, dWant := make([]T, n), make([]T, n)
+		if got := AdamCheck(p, g, m, v, dGot, alpha, b1, b2, c1, c2, eps); got != -1 {
+			t.Fatalf("AdamCheck: n = %d: %d for finite values, want −1", n, got)
+		}
+		ref.adamCheck(p, g, m, v, dWant, alpha, b1, b2, c1, c2, eps)
+		checkSame(t, "AdamCheck d", dGot, dWant)
+		pGot, mGot, vGot := guardedCopy(p), guardedCopy(m), guardedCopy(v)
+		pWant, mWant, vWant := guardedCopy(p), guardedCopy(m), guardedCopy(v)
+		AdamApply(pGot[:n], g, mGot[:n], vGot[:n], dWant, b1, b2)
+		ref.adamApply(pWant[:n], g, mWant[:n], vWant[:n], dWant, b1, b2)
+		checkSame(t, "AdamApply p", pGot, pWant)
+		checkSame(t, "AdamApply m", mGot, mWant)
+		checkSame(t, "AdamApply v", vGot, vWant)
+		checkGuard(t, "AdamApply p", pGot)
+		checkGuard(t, "AdamApply m", mGot)
+
+		dGot, dWant = make([]T, n), make([]T, n)
+		if got := RMSpropCheck(p, g, v, dGot, alpha, b2, eps); got != -1 {
+			t.Fatalf("RMSpropCheck: n = %d: %d for finite values, want −1", n, got)
+		}
+		ref.rmspropCheck(p, g, v, dWant, alpha, b2, eps)
+		checkSame(t, "RMSpropCheck d", dGot, dWant)
+		pGot, vGot, pWant, vWant = guardedCopy(p), guardedCopy(v), guardedCopy(p), guardedCopy(v)
+		RMSpropApply(pGot[:n], g, vGot[:n], dWant, b2)
+		ref.rmspropApply(pWant[:n], g, vWant[:n], dWant, b2)
+		checkSame(t, "RMSpropApply p", pGot, pWant)
+		checkSame(t, "RMSpropApply s", vGot, vWant)
+		checkGuard(t, "RMSpropApply s", vGot)
+
+		if got := MomentumCheck(p, g, v, alpha, b1); got != -1 {
+			t.Fatalf("MomentumCheck: n = %d: %d for finite values, want −1", n, got)
+		}
+		pGot, vGot, pWant, vWant = guardedCopy(p), guardedCopy(v), guardedCopy(p), guardedCopy(v)
+		MomentumApply(pGot[:n], g, vGot[:n], alpha, b1)
+		ref.momentumApply(pWant[:n], g, vWant[:n], alpha, b1)
+		checkSame(t, "MomentumApply p", pGot, pWant)
+		checkSame(t, "MomentumApply v", vGot, vWant)
+		checkGuard(t, "MomentumApply v", vGot)
+
+		// Bad gradients in the first part only, in the last only, and in
+		// both, where the first must win.
+		for _, bad := range [][]int{{10}, {n - 1}, {n/2 + 3}, {n - 5, 7}, {n/2 + 1, n / 3}} {
+			g2 := append([]T(nil), g...)
+			for _, i := range bad {
+				g2[i] = T(math.Inf(1))
+			}
+			d := make([]T, n)
+			if got, want := AdamCheck(p, g2, m, v, d, alpha, b1, b2, c1, c2, eps), ref.adamCheck(p, g2, m, v, d, alpha, b1, b2, c1, c2, eps); got != want {
+				t.Errorf("AdamCheck: n = %d, bad at %v: %d, want %d", n, bad, got, want)
+			}
+			if got, want := RMSpropCheck(p, g2, v, d, alpha, b2, eps), ref.rmspropCheck(p, g2, v, d, alpha, b2, eps); got != want {
+				t.Errorf("RMSpropCheck: n = %d, bad at %v: %d, want %d", n, bad, got, want)
+			}
+			if got, want := MomentumCheck(p, g2, v, alpha, b1), ref.momentumCheck(p, g2, v, alpha, b1); got != want {
+				t.Errorf("MomentumCheck: n = %d, bad at %v: %d, want %d", n, bad, got, want)
+			}
+		}
+	}
+}
