@@ -22,8 +22,8 @@
 #                            backprop and in the peers' numpy course code
 #   OUT=/tmp/backprop-peers/<date>
 #                            raw logs, results.jsonl and summary.md; a
-#                            folder that holds an earlier sitting's results
-#                            is refused
+#                            folder that already contains an earlier
+#                            sitting's results is rejected
 #   MNIST_DIR                MNIST's folder; found with mnist_dir.sh if unset
 #
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE change OpenBLAS's kernel choice,
@@ -50,7 +50,7 @@ CLEAN=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 # The logs and results are appended to, so an earlier sitting's would mix
 # with this one's.
 if [ -e "$OUT/results.jsonl" ] || [ -n "$(ls -A "$OUT/raw" 2>/dev/null)" ]; then
-  echo "run_peers.sh: $OUT holds the results of an earlier sitting; set OUT to a new folder, or remove that one first" >&2
+  echo "run_peers.sh: $OUT already contains the results of an earlier sitting; set OUT to a new folder, or remove that one first" >&2
   exit 2
 fi
 mkdir -p "$OUT/raw"

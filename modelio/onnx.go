@@ -126,7 +126,7 @@ func EncodeONNX[T matrix.Float](w io.Writer, m *Model[T]) error {
 		elem, size = onnxDouble, 8
 	}
 	if total := net.NumParams() * size; total > onnxMaxBytes {
-		return fmt.Errorf("modelio: the network's %d parameters take %d bytes, more than one ONNX file holds (2 GiB, protobuf's limit on a message); export a smaller network, or float32 instead of float64", net.NumParams(), total)
+		return fmt.Errorf("modelio: the network's %d parameters take %d bytes, too many for one ONNX file, because protobuf limits a message to 2 GiB; export a smaller network, or export in float32 instead of float64", net.NumParams(), total)
 	}
 
 	var g []byte

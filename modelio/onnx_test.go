@@ -417,9 +417,9 @@ func TestWriteONNXKeepsOldOnNaN(t *testing.T) {
 	}
 }
 
-// TestReadONNXExplains checks that reading an .onnx file as a model fails
-// with an error that explains that ONNX is only written.
-func TestReadONNXExplains(t *testing.T) {
+// TestReadONNXNotSupported checks that reading an .onnx file as a model
+// fails with an error that explains that ONNX is only written.
+func TestReadONNXNotSupported(t *testing.T) {
 	_, err := Read[float32](filepath.Join(t.TempDir(), "m.onnx"))
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("does not read")) {
 		t.Errorf("Read of an .onnx file: %v, want an error saying ONNX is not read", err)

@@ -64,12 +64,8 @@ func runExport(e *env, args []string) error {
 		return writeJSON(e.stdout, res)
 	}
 
-	shape := make([]string, len(res.Layers))
-	for i, n := range res.Layers {
-		shape[i] = fmt.Sprint(n)
-	}
-	_, err = fmt.Fprintf(e.stdout, "wrote %s (%d bytes): ONNX IR %d, opset %d, %s, layers %s; input %q (batch, %d), output %q (batch, %d)\n",
-		res.Path, res.Bytes, res.IRVersion, res.Opset, res.ElemType, strings.Join(shape, "-"),
+	_, err = fmt.Fprintf(e.stdout, "wrote %s (%d bytes): ONNX IR %d, opset %d, %s, network %v; input %q (batch, %d), output %q (batch, %d)\n",
+		res.Path, res.Bytes, res.IRVersion, res.Opset, res.ElemType, res.Layers,
 		res.Input, res.Layers[0], res.Output, res.Layers[len(res.Layers)-1])
 	return err
 }

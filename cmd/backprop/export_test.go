@@ -46,7 +46,7 @@ func TestExportWritesONNX(t *testing.T) {
 	}
 
 	status, stdout, _ := runCLI(t, "export", "--model", "../../examples/net231.json", "--out", filepath.Join(dir, "text.onnx"))
-	if status != 0 || !strings.Contains(stdout, `opset 13, float32, layers 2-3-1; input "input" (batch, 2), output "output" (batch, 1)`) {
+	if status != 0 || !strings.Contains(stdout, `opset 13, float32, network [2 3 1]; input "input" (batch, 2), output "output" (batch, 1)`) {
 		t.Errorf("text result: status %d, stdout %q", status, stdout)
 	}
 }
