@@ -66,6 +66,13 @@ def main():
     keys = sorted({(w, m) for (w, m, _, _) in groups}, key=lambda k: (k[0] if k[0] != "cat-deep" else "W9", k[1]))
     peers = sorted({(p, t) for (_, _, p, t) in groups if p != "backprop"})
 
+    machine = os.path.join(out, "machine.txt")
+    if os.path.exists(machine):
+        with open(machine) as f:
+            for line in f:
+                if line.startswith("openblas: "):
+                    print(f"OpenBLAS: {line[len('openblas: '):].strip()}\n")
+
     peak = [p["max"] for p in probes if p.get("metric") == "fma_avx512"]
     if peak:
         print(f"Float32 FMA peak probe before each round (AVX-512, GFLOP/s): {', '.join(f'{v:.0f}' for v in peak)}\n")

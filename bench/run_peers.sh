@@ -25,11 +25,21 @@
 #                            folder that already contains an earlier
 #                            sitting's results is rejected
 #   MNIST_DIR                MNIST's folder; found with mnist_dir.sh if unset
+#   PEER_CORETYPE            OpenBLAS kernel of the peers, or "auto" (the
+#                            default; see below) or "none" (OpenBLAS's
+#                            own choice)
 #
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE change OpenBLAS's kernel choice,
-# so they are unset for the peers. Nothing else CPU-heavy should run
-# meanwhile: the peak probe before each round records how much of the
-# machine was free.
+# so the caller's values are unset for the peers. OpenBLAS 0.3.21 falls
+# back to its generic Prescott kernel on a CPU model missing from its
+# table (an Intel Xeon of model 207 under KVM, where its float32 GEMM ran
+# at a third of the SkylakeX kernel's speed). With PEER_CORETYPE=auto the
+# peers then run with the kernel that the CPU's instructions allow
+# (SkylakeX for AVX-512, Haswell for AVX2), and machine.txt and the
+# summary record it.
+#
+# Nothing else CPU-heavy should run meanwhile: the peak probe before each
+# round records how much of the machine was free.
 set -uo pipefail
 
 if [ -z "${PEERS_DIR:-}" ]; then
@@ -47,6 +57,7 @@ OUT=${OUT:-/tmp/backprop-peers/$(date +%Y%m%d-%H%M%S)}
 PY=/usr/bin/python3
 BIN=${BIN:-/tmp/bench-bin}
 CLEAN=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+PEER_CORETYPE=${PEER_CORETYPE:-auto}
 # The logs and results are appended to, so an earlier sitting's would mix
 # with this one's.
 if [ -e "$OUT/results.jsonl" ] || [ -n "$(ls -A "$OUT/raw" 2>/dev/null)" ]; then
@@ -58,11 +69,42 @@ export MNIST_DIR=${MNIST_DIR:-$("$PEERS_DIR/mnist_dir.sh")}
 
 echo "building backprop's bench command" >&2
 (cd "$REPO" && go build -o "$OUT/backprop-bench" ./bench) || exit 1
-if [ ! -x "$BIN/peak" ] && [ -f "$PEERS_DIR/peak/peak.c" ]; then
-  # The peers' probe needs AVX-512; without it the bench's own probe
-  # (INFO fma_peak_gflops) still measures the peak.
-  mkdir -p "$BIN" && gcc -O2 -march=native -o "$BIN/peak" "$PEERS_DIR/peak/peak.c" -lpthread 2>/dev/null ||
+PEAK=""
+if [ -f "$PEERS_DIR/peak/peak.c" ]; then
+  # Built for this CPU at every sitting. The peers' probe needs AVX-512;
+  # without it the bench's own probe (INFO fma_peak_gflops) still
+  # measures the peak.
+  if gcc -O2 -march=native -o "$OUT/peak" "$PEERS_DIR/peak/peak.c" -lpthread 2>/dev/null; then
+    PEAK=$OUT/peak
+  else
     echo "run_peers.sh: the peers' AVX-512 peak probe does not build on this CPU; using the bench's own probe" >&2
+  fi
+fi
+
+# OpenBLAS prints the kernel it chose when OPENBLAS_VERBOSE=2.
+openblas_core() {
+  "${CLEAN[@]}" OPENBLAS_VERBOSE=2 "$@" $PY -c 'import numpy' 2>&1 | sed -n 's/^Core: //p' | head -n 1
+}
+OPENBLAS_OWN=$(openblas_core)
+CORE_ENV=""
+case $PEER_CORETYPE in
+  none) ;;
+  auto)
+    if [ "$OPENBLAS_OWN" = Prescott ]; then
+      if grep -qw avx512f /proc/cpuinfo; then
+        CORE_ENV=OPENBLAS_CORETYPE=SkylakeX
+      elif grep -qw avx2 /proc/cpuinfo; then
+        CORE_ENV=OPENBLAS_CORETYPE=Haswell
+      fi
+    fi ;;
+  *) CORE_ENV=OPENBLAS_CORETYPE=$PEER_CORETYPE ;;
+esac
+if [ -n "$CORE_ENV" ]; then
+  CLEAN+=("$CORE_ENV")
+fi
+OPENBLAS_PEERS=$(openblas_core $CORE_ENV)
+if [ "$OPENBLAS_PEERS" != "$OPENBLAS_OWN" ]; then
+  echo "run_peers.sh: OpenBLAS chooses its $OPENBLAS_OWN kernel on this CPU; the peers run with $CORE_ENV ($OPENBLAS_PEERS kernel)" >&2
 fi
 if [ -n "$CAT_DIR" ] && ! $PY -c 'import h5py' 2>/dev/null; then
   echo "run_peers.sh: the course's numpy code for cat-deep needs h5py: apt-get install python3-h5py" >&2
@@ -104,14 +146,15 @@ for line in sys.stdin:
   echo "go: $(go version)"
   echo "commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null) $(git -C "$REPO" status --porcelain 2>/dev/null | wc -l) files changed"
   $PY -c 'import numpy, torch; print("numpy", numpy.__version__, "torch", torch.__version__)' 2>&1
+  echo "openblas: $OPENBLAS_OWN kernel by its own choice, $OPENBLAS_PEERS for the peers${CORE_ENV:+ ($CORE_ENV)}"
   echo "load before: $(cat /proc/loadavg)"
 } > "$OUT/machine.txt"
 
 programs="backprop $PEERS"
 [ -n "$CAT_DIR" ] && programs="$programs backprop-cat numpy-cat"
 for r in $(seq 1 "$ROUNDS"); do
-  if [ -x "$BIN/peak" ]; then
-    "$BIN/peak" "$THREADS" 3 "round$r" > "$OUT/raw/peak-r$r.log" 2>&1
+  if [ -n "$PEAK" ]; then
+    "$PEAK" "$THREADS" 3 "round$r" > "$OUT/raw/peak-r$r.log" 2>&1
     tag "$OUT/raw/peak-r$r.log" "$r" "peak" >> "$OUT/probes.jsonl"
   fi
   for p in $programs; do
