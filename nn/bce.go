@@ -9,13 +9,21 @@ import "math"
 //
 // which is the same function, but never takes log(0): σ(±800) rounds to 1
 // or 0 in float64, yet the loss stays finite (800 for z = −800, y = 1).
+// float32 data is summed with bceTermPoly.
 func bceSum[T float32 | float64](z, y []T) float64 {
 	var zBuf, yBuf [wideChunk]float64
 	var s float64
+	poly := isFloat32[T]()
 	for len(z) > 0 {
 		zw, yw := widen(zBuf[:], z), widen(yBuf[:], y)
-		for i, v := range zw {
-			s += math.Max(v, 0) - v*yw[i] + math.Log1p(math.Exp(-math.Abs(v)))
+		if poly {
+			for i, v := range zw {
+				s += bceTermPoly(v, yw[i])
+			}
+		} else {
+			for i, v := range zw {
+				s += math.Max(v, 0) - v*yw[i] + math.Log1p(math.Exp(-math.Abs(v)))
+			}
 		}
 		z, y = z[len(zw):], y[len(zw):]
 	}

@@ -14,12 +14,21 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
+// sigmoidForward sets a = σ(z), with sigmoid for float64 and sigmoidPoly
+// for float32.
 func sigmoidForward[T float32 | float64](a, z []T) {
 	var buf [wideChunk]float64
+	poly := isFloat32[T]()
 	for len(z) > 0 {
 		w := widen(buf[:], z)
-		for i, v := range w {
-			w[i] = sigmoid(v)
+		if poly {
+			for i, v := range w {
+				w[i] = sigmoidPoly(v)
+			}
+		} else {
+			for i, v := range w {
+				w[i] = sigmoid(v)
+			}
 		}
 		narrow(a, w)
 		a, z = a[len(w):], z[len(w):]
