@@ -78,10 +78,10 @@ def main():
         print(f"Float32 FMA peak probe before each round (AVX-512, GFLOP/s): {', '.join(f'{v:.0f}' for v in peak)}\n")
     own_peak = info_values(os.path.join(out, "info.txt"), "fma_peak_gflops")
     if own_peak:
-        print(f"Float32 FMA peak measured by backprop's bench at the start of its rounds (GFLOP/s): {', '.join(own_peak)}\n")
+        print(f"Float32 FMA peak measured by backprop's bench at the start of each of its runs (GFLOP/s): {', '.join(own_peak)}\n")
     trips = info_values(os.path.join(out, "info.txt"), "core_round_trip_ns")
     if trips:
-        print(f"Core round trip at the start of backprop's rounds (ns): {', '.join(trips)}; "
+        print(f"Core round trip at the start of each of backprop's runs (ns): {', '.join(trips)}; "
               "80–130 ns is a quick moment and 360–450 ns a slow one (docs/benchmarks.md)\n")
 
     head = ["workload", "metric", "unit", "backprop", "best peer", "backprop / best"]

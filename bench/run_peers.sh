@@ -25,6 +25,11 @@
 #                            folder that already contains an earlier
 #                            sitting's results is rejected
 #   MNIST_DIR                MNIST's folder; found with mnist_dir.sh if unset
+#   INTERLEAVE=workload      "workload": each round runs every program on
+#                            one workload, then every program on the next,
+#                            so that each workload's figures are measured
+#                            minutes apart at most; "program": each program
+#                            runs all its workloads in one go
 #   PEER_CORETYPE            OpenBLAS kernel of the peers, or "auto" (the
 #                            default; see below) or "none" (OpenBLAS's
 #                            own choice)
@@ -58,6 +63,11 @@ PY=/usr/bin/python3
 BIN=${BIN:-/tmp/bench-bin}
 CLEAN=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 PEER_CORETYPE=${PEER_CORETYPE:-auto}
+INTERLEAVE=${INTERLEAVE:-workload}
+case $INTERLEAVE in
+  workload | program) ;;
+  *) echo "run_peers.sh: INTERLEAVE=$INTERLEAVE is invalid; use workload or program" >&2; exit 2 ;;
+esac
 # The logs and results are appended to, so an earlier sitting's would mix
 # with this one's.
 if [ -e "$OUT/results.jsonl" ] || [ -n "$(ls -A "$OUT/raw" 2>/dev/null)" ]; then
@@ -111,21 +121,41 @@ if [ -n "$CAT_DIR" ] && ! $PY -c 'import h5py' 2>/dev/null; then
   exit 2
 fi
 
-# program_command prints the command line of one program.
-program_command() { # name
-  local t=$THREADS
+# program_command prints the command line of one program on a
+# comma-separated list of workloads.
+program_command() { # name workloads
+  local t=$THREADS w=$2
   case $1 in
-    backprop) echo "$OUT/backprop-bench -threads $t -workload $WORKLOADS" ;;
+    backprop) echo "$OUT/backprop-bench -threads $t -workload $w" ;;
     backprop-cat) echo "$OUT/backprop-bench -threads $t -workload cat-deep -data-dir $CAT_DIR" ;;
-    pytorch) echo "${CLEAN[*]} OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$t $PY $PEERS_DIR/peers/pytorch/bench.py --threads $t --workload $WORKLOADS --peer-name pytorch-passive" ;;
-    pytorch-1) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=1 $PY $PEERS_DIR/peers/pytorch/bench.py --threads 1 --workload $WORKLOADS" ;;
-    numpy) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=$t $PY $PEERS_DIR/peers/numpy/bench.py --threads $t --workload $WORKLOADS" ;;
+    pytorch) echo "${CLEAN[*]} OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$t $PY $PEERS_DIR/peers/pytorch/bench.py --threads $t --workload $w --peer-name pytorch-passive" ;;
+    pytorch-1) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=1 $PY $PEERS_DIR/peers/pytorch/bench.py --threads 1 --workload $w" ;;
+    numpy) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=$t $PY $PEERS_DIR/peers/numpy/bench.py --threads $t --workload $w" ;;
     numpy-cat) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=$t $PY $PEERS_DIR/course/cat_numpy.py $CAT_DIR deep" ;;
-    gonum) echo "${CLEAN[*]} GOMAXPROCS=$t $BIN/gonum -w $WORKLOADS" ;;
-    gorgonia) echo "${CLEAN[*]} GOMAXPROCS=$t $BIN/gorgonia" ;;
+    gonum) echo "${CLEAN[*]} GOMAXPROCS=$t $BIN/gonum -w $w" ;;
+    gorgonia) echo "${CLEAN[*]} GOMAXPROCS=$t $BIN/gorgonia -w $w" ;;
     gonum-openblas) echo "${CLEAN[*]} OPENBLAS_NUM_THREADS=$t GOMAXPROCS=$t $BIN/gonum-openblas" ;;
     *) echo "run_peers.sh: unknown program $1" >&2; return 1 ;;
   esac
+}
+
+# slot_programs prints the programs that run in one slot of a round: a
+# workload, "cat-deep", or with INTERLEAVE=program the list of all
+# workloads. gorgonia runs only W1 and W4, and gonum-openblas only W5.
+slot_programs() { # slot
+  if [ "$1" = cat-deep ]; then
+    echo "backprop-cat numpy-cat"
+    return
+  fi
+  local p out="backprop"
+  for p in $PEERS; do
+    case $p in
+      gorgonia) [[ ,$1, =~ ,W[14], ]] || continue ;;
+      gonum-openblas) [[ ,$1, == *,W5,* ]] || continue ;;
+    esac
+    out="$out $p"
+  done
+  echo "$out"
 }
 
 # tag adds the round and the run to every RESULT line of a log.
@@ -150,31 +180,37 @@ for line in sys.stdin:
   echo "load before: $(cat /proc/loadavg)"
 } > "$OUT/machine.txt"
 
-programs="backprop $PEERS"
-[ -n "$CAT_DIR" ] && programs="$programs backprop-cat numpy-cat"
+if [ "$INTERLEAVE" = workload ]; then
+  slots=${WORKLOADS//,/ }
+else
+  slots=$WORKLOADS
+fi
+[ -n "$CAT_DIR" ] && slots="$slots cat-deep"
 for r in $(seq 1 "$ROUNDS"); do
   if [ -n "$PEAK" ]; then
     "$PEAK" "$THREADS" 3 "round$r" > "$OUT/raw/peak-r$r.log" 2>&1
     tag "$OUT/raw/peak-r$r.log" "$r" "peak" >> "$OUT/probes.jsonl"
   fi
-  for p in $programs; do
-    cmd=$(program_command "$p") || continue
-    log="$OUT/raw/$p-r$r.log"
-    echo "=== $(date +%T) round $r: $p" | tee -a "$OUT/progress.txt" >&2
-    start=$(date +%s.%N)
-    timeout 1200 bash -c "$cmd" > "$log" 2> "$log.err"
-    echo "    exit $? after $(awk "BEGIN{printf \"%.0f\", $(date +%s.%N) - $start}") s" | tee -a "$OUT/progress.txt" >&2
-    if [ "$p" = numpy-cat ]; then
-      # cat_numpy.py prints "4-layer cost@0,100,2400: … train … test … 26.0s".
-      sed -n 's/^4-layer.* train \([0-9.]*\) test \([0-9.]*\) \([0-9.]*\)s$/\1 \2 \3/p' "$log" | $PY -c '
+  for slot in $slots; do
+    for p in $(slot_programs "$slot"); do
+      cmd=$(program_command "$p" "$slot") || continue
+      log="$OUT/raw/$p-${slot//,/-}-r$r.log"
+      echo "=== $(date +%T) round $r, $slot: $p" | tee -a "$OUT/progress.txt" >&2
+      start=$(date +%s.%N)
+      timeout 1200 bash -c "$cmd" > "$log" 2> "$log.err"
+      echo "    exit $? after $(awk "BEGIN{printf \"%.0f\", $(date +%s.%N) - $start}") s" | tee -a "$OUT/progress.txt" >&2
+      if [ "$p" = numpy-cat ]; then
+        # cat_numpy.py prints "4-layer cost@0,100,2400: … train … test … 26.0s".
+        sed -n 's/^4-layer.* train \([0-9.]*\) test \([0-9.]*\) \([0-9.]*\)s$/\1 \2 \3/p' "$log" | $PY -c '
 import json, sys
 for line in sys.stdin:
     train, test, s = map(float, line.split())
     print("RESULT " + json.dumps({"peer": "numpy-course", "workload": "cat-deep", "metric": "s_total", "unit": "s",
         "threads": int(sys.argv[1]), "values": [s], "median": s, "min": s, "max": s, "extra": {"train_acc": train, "test_acc": test}}))' "$THREADS" >> "$log"
-    fi
-    tag "$log" "$r" "$p" >> "$OUT/results.jsonl"
-    grep -h '^INFO' "$log" | sed "s/^/[$p r$r] /" >> "$OUT/info.txt"
+      fi
+      tag "$log" "$r" "$p" >> "$OUT/results.jsonl"
+      grep -h '^INFO' "$log" | sed "s/^/[$p r$r] /" >> "$OUT/info.txt"
+    done
   done
 done
 echo "load after: $(cat /proc/loadavg)" >> "$OUT/machine.txt"
