@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime/debug"
 	"strconv"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -50,6 +51,7 @@ const (
 const (
 	modelIRVersion     = 1
 	modelProducerName  = 2
+	modelProducerVer   = 3
 	modelGraph         = 7
 	modelOpsetImport   = 8
 	modelMetadataProps = 14
@@ -179,6 +181,9 @@ func modelProto(graph, arch []byte) []byte {
 	b = protowire.AppendTag(b, modelIRVersion, protowire.VarintType)
 	b = protowire.AppendVarint(b, ONNXIRVersion)
 	b = appendString(b, modelProducerName, onnxProducer)
+	if v := producerVersion(); v != "" {
+		b = appendString(b, modelProducerVer, v)
+	}
 	b = appendMessage(b, modelGraph, graph)
 	var opset []byte
 	opset = protowire.AppendTag(opset, opsetVersion, protowire.VarintType)
@@ -306,4 +311,39 @@ func appendString(b []byte, num protowire.Number, s string) []byte {
 func appendMessage(b []byte, num protowire.Number, msg []byte) []byte {
 	b = protowire.AppendTag(b, num, protowire.BytesType)
 	return protowire.AppendBytes(b, msg)
+}
+
+// modulePath is the path of backprop's Go module.
+const modulePath = "github.com/backprop-go/backprop"
+
+// producerVersion returns the version of backprop in the running
+// program's build information, or "" when the build does not record one.
+func producerVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	return moduleVersion(info)
+}
+
+// moduleVersion returns the version of backprop's module in info: the main
+// module's when the program is backprop's own, as with go install
+// github.com/backprop-go/backprop/cmd/backprop@v1.2.3, else the
+// dependency's. It returns "" for "(devel)", the version of a build from
+// a checkout, and when the module is missing.
+func moduleVersion(info *debug.BuildInfo) string {
+	mod := &info.Main
+	if mod.Path != modulePath {
+		mod = nil
+		for _, d := range info.Deps {
+			if d.Path == modulePath {
+				mod = d
+				break
+			}
+		}
+	}
+	if mod == nil || mod.Version == "(devel)" {
+		return ""
+	}
+	return mod.Version
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"testing"
@@ -423,5 +424,26 @@ func TestReadONNXNotSupported(t *testing.T) {
 	_, err := Read[float32](filepath.Join(t.TempDir(), "m.onnx"))
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("does not read")) {
 		t.Errorf("Read of an .onnx file: %v, want an error saying ONNX is not read", err)
+	}
+}
+
+// TestModuleVersion checks the producer version that ONNX files record
+// for the build information of a program installed at a version, of one
+// that imports backprop, and of builds from a checkout.
+func TestModuleVersion(t *testing.T) {
+	dep := &debug.Module{Path: modulePath, Version: "v0.3.1"}
+	for _, c := range []struct {
+		name string
+		info debug.BuildInfo
+		want string
+	}{
+		{"installed", debug.BuildInfo{Main: debug.Module{Path: modulePath, Version: "v1.2.3"}}, "v1.2.3"},
+		{"dependency", debug.BuildInfo{Main: debug.Module{Path: "example.com/app", Version: "v2.0.0"}, Deps: []*debug.Module{{Path: "golang.org/x/sys", Version: "v0.50.0"}, dep}}, "v0.3.1"},
+		{"checkout", debug.BuildInfo{Main: debug.Module{Path: modulePath, Version: "(devel)"}}, ""},
+		{"missing", debug.BuildInfo{Main: debug.Module{Path: "example.com/app", Version: "v2.0.0"}}, ""},
+	} {
+		if got := moduleVersion(&c.info); got != c.want {
+			t.Errorf("%s: moduleVersion = %q, want %q", c.name, got, c.want)
+		}
 	}
 }
