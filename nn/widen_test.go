@@ -7,8 +7,8 @@ import (
 
 // TestChunkedMathLoops checks that the sigmoid, tanh and binary
 // cross-entropy loops, which widen float32 data a chunk at a time, equal
-// the element-by-element definitions for float32 bit for bit. The lengths surround
-// the chunk's edges, and ±Inf, NaN and −0 are among the values.
+// the element-by-element float32 definitions bit for bit. The lengths
+// surround the chunk's edges, and ±Inf, NaN and −0 are among the values.
 func TestChunkedMathLoops(t *testing.T) {
 	specials := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), float32(math.Copysign(0, -1)), -800, 800}
 	for _, n := range []int{0, 1, wideChunk - 1, wideChunk, wideChunk + 1, 3*wideChunk + 7} {
