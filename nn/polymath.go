@@ -29,8 +29,8 @@ const (
 // x to k·ln 2 + r with |r| ≤ ln(2)/2 and evaluates the Taylor polynomial
 // of e^r to degree 13, whose remainder is below 5e-18, as
 // 1 + (r + r²·Q(r)), with Q in Estrin's scheme: its chain of dependent
-// operations is a third as long as Horner's, so the evaluations for
-// successive elements overlap. Below −708, where the result is subnormal
+// operations is less than half as long as Horner's, so the evaluations
+// for successive elements overlap. Below −708, where the result is subnormal
 // or 0, and for NaN it returns math.Exp(x).
 func expNonPos(x float64) float64 {
 	if !(x >= expNormalMin) {
