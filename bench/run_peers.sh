@@ -74,7 +74,13 @@ if [ -e "$OUT/results.jsonl" ] || [ -n "$(ls -A "$OUT/raw" 2>/dev/null)" ]; then
   echo "run_peers.sh: $OUT already contains the results of an earlier sitting; set OUT to a new folder, or remove that one first" >&2
   exit 2
 fi
-mkdir -p "$OUT/raw"
+for p in $PEERS; do
+  case $p in
+    pytorch | pytorch-1 | numpy | gonum | gorgonia | gonum-openblas) ;;
+    *) echo "run_peers.sh: unknown peer $p in PEERS; use pytorch, pytorch-1, numpy, gonum, gorgonia or gonum-openblas" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$OUT/raw" || exit 2
 export MNIST_DIR=${MNIST_DIR:-$("$PEERS_DIR/mnist_dir.sh")}
 
 echo "building backprop's bench command" >&2
@@ -174,7 +180,7 @@ for line in sys.stdin:
   echo "cpus: $(nproc)"
   lscpu | grep -E 'Model name|^CPU\(s\)|Thread|L1d|L2|L3' || true
   echo "go: $(go version)"
-  echo "commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null) $(git -C "$REPO" status --porcelain 2>/dev/null | wc -l) files changed"
+  echo "commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null), $(git -C "$REPO" status --porcelain 2>/dev/null | wc -l) files changed since"
   $PY -c 'import numpy, torch; print("numpy", numpy.__version__, "torch", torch.__version__)' 2>&1
   echo "openblas: $OPENBLAS_OWN kernel by its own choice, $OPENBLAS_PEERS for the peers${CORE_ENV:+ ($CORE_ENV)}"
   echo "load before: $(cat /proc/loadavg)"
@@ -186,6 +192,7 @@ else
   slots=$WORKLOADS
 fi
 [ -n "$CAT_DIR" ] && slots="$slots cat-deep"
+failed=""
 for r in $(seq 1 "$ROUNDS"); do
   if [ -n "$PEAK" ]; then
     "$PEAK" "$THREADS" 3 "round$r" > "$OUT/raw/peak-r$r.log" 2>&1
@@ -198,7 +205,12 @@ for r in $(seq 1 "$ROUNDS"); do
       echo "=== $(date +%T) round $r, $slot: $p" | tee -a "$OUT/progress.txt" >&2
       start=$(date +%s.%N)
       timeout 1200 bash -c "$cmd" > "$log" 2> "$log.err"
-      echo "    exit $? after $(awk "BEGIN{printf \"%.0f\", $(date +%s.%N) - $start}") s" | tee -a "$OUT/progress.txt" >&2
+      status=$?
+      echo "    exit $status after $(awk "BEGIN{printf \"%.0f\", $(date +%s.%N) - $start}") s" | tee -a "$OUT/progress.txt" >&2
+      if [ "$status" -ne 0 ]; then
+        failed="$failed $p-${slot//,/-}-r$r"
+        echo "run_peers.sh: $p failed on $slot in round $r (exit $status): $(tail -n 1 "$log.err")" >&2
+      fi
       if [ "$p" = numpy-cat ]; then
         # cat_numpy.py prints "4-layer cost@0,100,2400: … train … test … 26.0s".
         sed -n 's/^4-layer.* train \([0-9.]*\) test \([0-9.]*\) \([0-9.]*\)s$/\1 \2 \3/p' "$log" | $PY -c '
@@ -216,3 +228,7 @@ done
 echo "load after: $(cat /proc/loadavg)" >> "$OUT/machine.txt"
 $PY "$REPO/bench/compare_peers.py" "$OUT" | tee "$OUT/summary.md"
 echo "results in $OUT" >&2
+if [ -n "$failed" ]; then
+  echo "run_peers.sh: these runs failed, and the summary lacks their figures:$failed; their errors are in $OUT/raw/*.err" >&2
+  exit 1
+fi
