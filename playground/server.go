@@ -176,7 +176,7 @@ func Listen(addr string, allowRemote bool) (net.Listener, error) {
 		return nil, fmt.Errorf("address %q: %v; give host:port, such as 127.0.0.1:8080", addr, err)
 	}
 	if !allowRemote && !isLoopback(host) {
-		return nil, fmt.Errorf("address %q is reachable from other machines; use a loopback address such as 127.0.0.1:8080, or allow remote access explicitly", addr)
+		return nil, fmt.Errorf("address %q is reachable from other machines; use a loopback address such as 127.0.0.1:8080, or allow remote access explicitly (backprop playground --allow-remote)", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,13 +61,19 @@ func (d *dataFlags) kind() (string, error) {
 			return "synthetic", nil
 		}
 	}
-	switch strings.ToLower(filepath.Ext(spec)) {
-	case ".csv":
+	st, statErr := os.Stat(spec)
+	if statErr == nil && st.IsDir() {
+		return "", usagef("--data %s is a folder; give a .csv or .npy file in it", spec)
+	}
+	switch ext := strings.ToLower(filepath.Ext(spec)); {
+	case (ext == ".csv" || ext == ".npy") && errors.Is(statErr, fs.ErrNotExist):
+		return "", fmt.Errorf("--data %s: file not found; check the path", spec)
+	case ext == ".csv":
 		return "csv", nil
-	case ".npy":
+	case ext == ".npy":
 		return "npy", nil
 	}
-	if _, err := os.Stat(spec); err == nil {
+	if statErr == nil {
 		return "", usagef("--data %s: unknown file type %q; use a .csv or .npy file", spec, filepath.Ext(spec))
 	}
 	return "", usagef("--data %q is neither a known data set nor a .csv or .npy file; use mnist, a synthetic set (see -h) or a file", spec)

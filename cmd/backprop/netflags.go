@@ -40,7 +40,7 @@ func newNetFlags(fs *flag.FlagSet) *netFlags {
 	fs.StringVar(&f.layers, "layers", "", "layer sizes n[0],…,n[L], comma-separated, such as 12288,20,7,5,1")
 	fs.StringVar(&f.activations, "activations", "", "activations g[1],…,g[L], comma-separated: sigmoid, tanh, relu, leaky_relu, linear, softmax\n(default relu for hidden layers, and sigmoid for 1 output unit or softmax for more)")
 	fs.StringVar(&f.loss, "loss", "", "loss: bce, cce or mse (default bce for a sigmoid output, cce for softmax, mse otherwise)")
-	fs.StringVar(&f.model, "model", "", "model `file` (.json) to take the architecture and parameters from, instead of --layers")
+	fs.StringVar(&f.model, "model", "", "model `file` (.safetensors or .json) to take the architecture and parameters from, instead of --layers")
 	return f
 }
 

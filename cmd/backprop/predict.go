@@ -159,7 +159,8 @@ func readInputs(path string, n0, width, height int, label string) (*matrix.Dense
 }
 
 // readPredictCSV reads rows of n0 features, or of n0 features and a label
-// that is ignored. A first line that is not all numbers is a header. A
+// that is ignored. A first line with a feature field that is not a number
+// is a header; NaN and ±Inf are numbers, rejected as not finite. A
 // label column other than the last is named by label, a header name or
 // an index from 0, and skipped.
 func readPredictCSV(path string, n0 int, label string) (*matrix.Dense[float32], []string, error) {
@@ -203,16 +204,21 @@ func readPredictCSV(path string, n0 int, label string) (*matrix.Dense[float32], 
 			return nil, nil, fmt.Errorf("%s:%d: %d fields; the model takes %d features (a label column after them is ignored, and --label names one elsewhere)", path, line, len(rec), n0)
 		}
 		col := make([]float32, n0)
-		bad := -1
+		bad, number := -1, false
 		for i := 0; i < n0; i++ {
 			v, err := strconv.ParseFloat(strings.TrimSpace(rec[i]), 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				bad = i
+				bad, number = i, err == nil || errors.Is(err, strconv.ErrRange)
 				break
 			}
 			col[i] = float32(v)
 		}
 		if bad >= 0 {
+			if number {
+				// NaN, ±Inf or a number out of range is a number, so its
+				// line is data, even line 1, as train reads it.
+				return nil, nil, fmt.Errorf("%s:%d: field %d is %q, not a finite number; remove or impute it", path, line, bad+1, rec[bad])
+			}
 			if line == 1 {
 				continue // a header
 			}

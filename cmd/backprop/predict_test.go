@@ -44,3 +44,29 @@ func TestPredictMissingInput(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictCSVFirstLine checks how predict reads line 1 of a CSV file:
+// a name makes it a header, and a NaN or an infinity is an error there as
+// on any other line, not a header that drops the row.
+func TestPredictCSVFirstLine(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, text string
+		status     int
+		want       string
+	}{
+		{"header.csv", "x1,x2\n0.5,1\n", 0, "header.csv:2"},
+		{"nan.csv", "1,NaN\n1,2\n", 1, `nan.csv:1: field 2 is "NaN", not a finite number; remove or impute it`},
+		{"inf.csv", "1,2\n-Inf,2\n", 1, `inf.csv:2: field 1 is "-Inf", not a finite number; remove or impute it`},
+		{"name.csv", "1,2\n1,two\n", 1, `name.csv:2: field 2 is "two", not a finite number; if that column is the label`},
+	} {
+		path := filepath.Join(dir, c.name)
+		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		status, stdout, stderr := runCLI(t, "predict", "--model", "../../examples/net231.json", path)
+		if status != c.status || !strings.Contains(stdout+stderr, c.want) {
+			t.Errorf("%s: status %d, stdout %q, stderr %q; want %d and %q", c.name, status, stdout, stderr, c.status, c.want)
+		}
+	}
+}

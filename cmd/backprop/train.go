@@ -267,6 +267,10 @@ func (f *trainFlags) check(set map[string]bool) error {
 // names a folder, or lies in a folder that does not exist, so a long run
 // does not fail at its end.
 func checkOutputPath(path string, ext func(string) error) error {
+	// A folder is named as such before its name is judged as a file's.
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usagef("%s is a folder; give the path of a file", path)
+	}
 	if err := ext(path); err != nil {
 		return usagef("%v", err)
 	}
@@ -276,9 +280,6 @@ func checkOutputPath(path string, ext func(string) error) error {
 		return usagef("%s: folder %s does not exist; create it first", path, dir)
 	case !st.IsDir():
 		return usagef("%s: %s is a file, not a folder; give a path in a folder", path, dir)
-	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return usagef("%s is a folder; give the path of a file", path)
 	}
 	return nil
 }

@@ -158,3 +158,24 @@ func TestTrainPlot(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainDataPathErrors checks that a missing --data file and a folder
+// given as --data or --out are named as such, with the fix.
+func TestTrainDataPathErrors(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nosuch.csv")
+	for _, c := range []struct {
+		args   []string
+		status int
+		want   string
+	}{
+		{[]string{"train", "--data", missing}, 1, "--data " + missing + ": file not found; check the path"},
+		{[]string{"train", "--data", dir}, 2, "--data " + dir + " is a folder; give a .csv or .npy file in it"},
+		{[]string{"train", "--data", "../../examples/points.csv", "--out", dir}, 2, dir + " is a folder; give the path of a file"},
+	} {
+		status, _, stderr := runCLI(t, c.args...)
+		if status != c.status || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: status %d, stderr %q; want %d and %q", c.args, status, stderr, c.status, c.want)
+		}
+	}
+}
