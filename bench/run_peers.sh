@@ -45,6 +45,9 @@
 #
 # Nothing else CPU-heavy should run meanwhile: the peak probe before each
 # round records how much of the machine was free.
+#
+# Exit status: 0 when every run succeeded, 1 when one failed (after the
+# summary, which lacks its figures), 2 for invalid settings.
 set -uo pipefail
 
 if [ -z "${PEERS_DIR:-}" ]; then
