@@ -100,9 +100,10 @@ if [ -f "$PEERS_DIR/peak/peak.c" ]; then
   fi
 fi
 
-# OpenBLAS prints the kernel it chose when OPENBLAS_VERBOSE=2.
+# openblas_core prints the kernel that OpenBLAS chooses in the peers'
+# environment, CLEAN; OpenBLAS names it when OPENBLAS_VERBOSE=2.
 openblas_core() {
-  "${CLEAN[@]}" OPENBLAS_VERBOSE=2 "$@" $PY -c 'import numpy' 2>&1 | sed -n 's/^Core: //p' | head -n 1
+  "${CLEAN[@]}" OPENBLAS_VERBOSE=2 $PY -c 'import numpy' 2>&1 | sed -n 's/^Core: //p' | head -n 1
 }
 OPENBLAS_OWN=$(openblas_core)
 CORE_ENV=""
@@ -121,7 +122,7 @@ esac
 if [ -n "$CORE_ENV" ]; then
   CLEAN+=("$CORE_ENV")
 fi
-OPENBLAS_PEERS=$(openblas_core $CORE_ENV)
+OPENBLAS_PEERS=$(openblas_core)
 if [ "$OPENBLAS_PEERS" != "$OPENBLAS_OWN" ]; then
   echo "run_peers.sh: OpenBLAS chooses its $OPENBLAS_OWN kernel on this CPU; the peers run with $CORE_ENV ($OPENBLAS_PEERS kernel)" >&2
 fi

@@ -428,8 +428,9 @@ func TestReadONNXNotSupported(t *testing.T) {
 }
 
 // TestModuleVersion checks the producer version that ONNX files record
-// for the build information of a program installed at a version, of one
-// that imports backprop, and of builds from a checkout.
+// for four kinds of build: backprop installed at a version, a program
+// that imports backprop, a build from a checkout, and a program without
+// backprop.
 func TestModuleVersion(t *testing.T) {
 	dep := &debug.Module{Path: modulePath, Version: "v0.3.1"}
 	for _, c := range []struct {
