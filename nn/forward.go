@@ -160,15 +160,7 @@ func (net *Network[T]) activateFirstRows(i0, i1 int) {
 	a := net.A[1].RawData()[i0:i1]
 	z, a = z[:len(b)], a[:len(b)]
 	if net.Act[1] == ReLU {
-		// The sum and reluForward in one sweep.
-		for i, v := range b {
-			v += z[i]
-			z[i] = v
-			if v < 0 {
-				v = 0
-			}
-			a[i] = v
-		}
+		addReLU(a, z, b)
 		return
 	}
 	for i, v := range b {

@@ -62,6 +62,11 @@ func (g *gemmImpl[T]) gemvPairSplit(w, n1, k int, w1 []T, ld1 int, x, z1, a1 []T
 	// gemvLeadBytes of W1, since it starts while the workers are reached.
 	lead := min(gemvLeadBytes/(k*sizeOf[T]()), n1/(2*w))
 	p.step = (n1 - lead + w - 1) / w
+	// Parts start on a cache line of z1, so each later part's columns of
+	// W2 also start on a line when W2's rows are aligned.
+	if line := 64 / sizeOf[T](); p.step > line {
+		p.step = (p.step + line/2) / line * line
+	}
 	p.first = n1 - (w-1)*p.step
 	nparts := w
 	if size := (nparts - 1) * n2; cap(j.partial) < size {
