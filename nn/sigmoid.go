@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"github.com/backprop-go/backprop/matrix"
+)
 
 // sigmoid returns 1/(1 + e^−z) without overflow: for z < 0 it uses
 // e^z/(1 + e^z), so e^−z is never formed for large negative z. It returns
@@ -14,21 +18,18 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
-// sigmoidForward sets a = σ(z), with sigmoid for float64 and sigmoidPoly
-// for float32.
+// sigmoidForward sets a = σ(z), with sigmoid for float64 and
+// matrix.Sigmoid, in float64 lanes of vectors, for float32.
 func sigmoidForward[T float32 | float64](a, z []T) {
+	if isFloat32[T]() {
+		matrix.Sigmoid(a[:len(z)], z)
+		return
+	}
 	var buf [wideChunk]float64
-	poly := isFloat32[T]()
 	for len(z) > 0 {
 		w := widen(buf[:], z)
-		if poly {
-			for i, v := range w {
-				w[i] = sigmoidPoly(v)
-			}
-		} else {
-			for i, v := range w {
-				w[i] = sigmoid(v)
-			}
+		for i, v := range w {
+			w[i] = sigmoid(v)
 		}
 		narrow(a, w)
 		a, z = a[len(w):], z[len(w):]

@@ -31,3 +31,9 @@ func narrow[T float32 | float64](x []T, w []float64) {
 		x[i] = T(v)
 	}
 }
+
+// isFloat32 reports whether T is float32.
+func isFloat32[T float32 | float64]() bool {
+	var zero T
+	return any(zero) == any(float32(0))
+}

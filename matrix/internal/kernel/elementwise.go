@@ -276,6 +276,8 @@ type elementwise[T Float] struct {
 	axpyBytes          func(y []T, alpha T, x []uint8)
 	dotBytesRows       func(z []T, s T, x []uint8, w []T)
 	axpyBytesRows      func(d, dz []T, x []uint8)
+	sigmoid            func(a, z []T)
+	sumBCE             func(z, y []T) float64
 }
 
 // elementwise32 and elementwise64 are the implementations in use; an
@@ -312,5 +314,7 @@ func portable[T Float]() *elementwise[T] {
 		axpyBytes:          axpyBytesGo[T],
 		dotBytesRows:       dotBytesRowsWith(dotBytesGo[T]),
 		axpyBytesRows:      axpyBytesRowsWith(axpyBytesGo[T]),
+		sigmoid:            sigmoidGo[T],
+		sumBCE:             sumBCEGo[T],
 	}
 }

@@ -61,6 +61,8 @@ func avx512Elementwise32() *elementwise[float32] {
 		axpyBytes:          axpyBytesAsm(axpyBytesAVX512F32, lanes),
 		dotBytesRows:       dotBytesRowsWith(dotBytesAsm(dotBytesAVX512F32, lanes)),
 		axpyBytesRows:      axpyBytesRowsWith(axpyBytesAsm(axpyBytesAVX512F32, lanes)),
+		sigmoid:            sigmoidAsm(sigmoidPolyAVX512F32, 8),
+		sumBCE:             sumBCEAsm(sumBCEPolyAVX512F32, 8),
 	}
 	// The four-row and register-blocked AVX2 kernels beat the one-row
 	// AVX-512 loops: W2 on an Intel Xeon with AMX (Sapphire Rapids or
@@ -90,6 +92,8 @@ func avx512Elementwise64() *elementwise[float64] {
 		axpyBytes:          axpyBytesGo[float64],
 		dotBytesRows:       dotBytesRowsWith(dotBytesGo[float64]),
 		axpyBytesRows:      axpyBytesRowsWith(axpyBytesGo[float64]),
+		sigmoid:            sigmoidGo[float64],
+		sumBCE:             sumBCEGo[float64],
 	}
 }
 
@@ -111,6 +115,8 @@ func avx2Elementwise32() *elementwise[float32] {
 		axpyBytes:          axpyBytesAsm(axpyBytesAVX2F32, lanes),
 		dotBytesRows:       dotBytesRowsAVX2,
 		axpyBytesRows:      axpyBytesRowsAVX2(8),
+		sigmoid:            sigmoidAsm(sigmoidPolyAVX2F32, 4),
+		sumBCE:             sumBCEAsm(sumBCEPolyAVX2F32, 4),
 	}
 }
 
@@ -132,6 +138,8 @@ func avx2Elementwise64() *elementwise[float64] {
 		axpyBytes:          axpyBytesGo[float64],
 		dotBytesRows:       dotBytesRowsWith(dotBytesGo[float64]),
 		axpyBytesRows:      axpyBytesRowsWith(axpyBytesGo[float64]),
+		sigmoid:            sigmoidGo[float64],
+		sumBCE:             sumBCEGo[float64],
 	}
 }
 
@@ -289,6 +297,34 @@ func axpyBytesRowsAVX2(lanes int) func(d, dz []float32, x []uint8) {
 				axpyBytesGo(d[v:], a, x[e*n+v:(e+1)*n])
 			}
 		}
+	}
+}
+
+// sigmoidAsm returns Sigmoid that runs f on the first len(z) − len(z) mod
+// lanes elements and sigmoidGo on the others. lanes is the number of
+// float64 lanes of f's vectors.
+func sigmoidAsm(f func(a, z *float32, n int), lanes int) func(a, z []float32) {
+	return func(a, z []float32) {
+		v := whole(len(z), lanes)
+		if v > 0 {
+			_ = a[v-1]
+			f(&a[0], &z[0], v)
+		}
+		sigmoidGo(a[v:], z[v:])
+	}
+}
+
+// sumBCEAsm returns SumBCE that runs f on the first len(z) − len(z) mod
+// lanes elements and sumBCEGo on the others.
+func sumBCEAsm(f func(z, y *float32, n int) float64, lanes int) func(z, y []float32) float64 {
+	return func(z, y []float32) float64 {
+		v := whole(len(z), lanes)
+		var s float64
+		if v > 0 {
+			_ = y[v-1]
+			s = f(&z[0], &y[0], v)
+		}
+		return s + sumBCEGo(z[v:], y[v:])
 	}
 }
 

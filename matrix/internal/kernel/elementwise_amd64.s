@@ -4031,3 +4031,643 @@ rows7:
 done:
 	VZEROUPPER
 	RET
+
+// func sigmoidPolyAVX2F32(a, z *float32, n int)
+TEXT ·sigmoidPolyAVX2F32(SB), NOSPLIT, $0-24
+	MOVQ a+0(FP), DI
+	MOVQ z+8(FP), SI
+	MOVQ n+16(FP), CX
+	VMOVUPD logisticConst<>+448(SB), Y2
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ done
+loop:
+	VCVTPS2PD (SI)(AX*4), Y0
+	VORPD logisticConst<>+0(SB), Y0, Y1
+	VMULPD logisticConst<>+128(SB), Y1, Y5
+	VADDPD logisticConst<>+192(SB), Y5, Y5
+	VSUBPD logisticConst<>+192(SB), Y5, Y6
+	VPSUBQ logisticConst<>+256(SB), Y5, Y7
+	VPSLLQ $52, Y7, Y7
+	VMULPD logisticConst<>+320(SB), Y6, Y4
+	VSUBPD Y4, Y1, Y8
+	VMULPD logisticConst<>+384(SB), Y6, Y4
+	VSUBPD Y4, Y8, Y8
+	VMULPD Y8, Y8, Y9
+	VMULPD Y9, Y9, Y10
+	VMULPD Y10, Y10, Y11
+	VMULPD logisticConst<>+640(SB), Y8, Y12
+	VADDPD logisticConst<>+576(SB), Y12, Y12
+	VMULPD logisticConst<>+768(SB), Y8, Y4
+	VADDPD logisticConst<>+704(SB), Y4, Y4
+	VMULPD Y9, Y4, Y4
+	VADDPD Y4, Y12, Y12
+	VMULPD logisticConst<>+896(SB), Y8, Y13
+	VADDPD logisticConst<>+832(SB), Y13, Y13
+	VMULPD logisticConst<>+1024(SB), Y8, Y4
+	VADDPD logisticConst<>+960(SB), Y4, Y4
+	VMULPD Y9, Y4, Y4
+	VADDPD Y4, Y13, Y13
+	VMULPD Y10, Y13, Y13
+	VADDPD Y13, Y12, Y12
+	VMULPD logisticConst<>+1152(SB), Y8, Y13
+	VADDPD logisticConst<>+1088(SB), Y13, Y13
+	VMULPD logisticConst<>+1280(SB), Y8, Y4
+	VADDPD logisticConst<>+1216(SB), Y4, Y4
+	VMULPD Y9, Y4, Y4
+	VADDPD Y4, Y13, Y13
+	VMULPD Y11, Y13, Y13
+	VADDPD Y13, Y12, Y12
+	VMULPD Y12, Y9, Y4
+	VADDPD Y8, Y4, Y4
+	VADDPD logisticConst<>+448(SB), Y4, Y4
+	VMULPD Y7, Y4, Y4
+	VCMPPD $5, logisticConst<>+64(SB), Y1, Y5
+	VANDPD Y5, Y4, Y4
+	VBLENDVPD Y0, Y4, Y2, Y3
+	VADDPD Y2, Y4, Y4
+	VDIVPD Y4, Y3, Y3
+	VCVTPD2PSY Y3, X3
+	VMOVUPS X3, (DI)(AX*4)
+	ADDQ $4, AX
+	CMPQ AX, CX
+	JB loop
+done:
+	VZEROUPPER
+	RET
+
+// func sumBCEPolyAVX2F32(z, y *float32, n int) float64
+TEXT ·sumBCEPolyAVX2F32(SB), NOSPLIT, $0-32
+	MOVQ z+0(FP), SI
+	MOVQ y+8(FP), DX
+	MOVQ n+16(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y14, Y14, Y14
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ sum
+loop:
+	VCVTPS2PD (SI)(AX*4), Y1
+	VCVTPS2PD (DX)(AX*4), Y2
+	VORPD logisticConst<>+0(SB), Y1, Y3
+	VMULPD logisticConst<>+128(SB), Y3, Y5
+	VADDPD logisticConst<>+192(SB), Y5, Y5
+	VSUBPD logisticConst<>+192(SB), Y5, Y6
+	VPSUBQ logisticConst<>+256(SB), Y5, Y7
+	VPSLLQ $52, Y7, Y7
+	VMULPD logisticConst<>+320(SB), Y6, Y4
+	VSUBPD Y4, Y3, Y8
+	VMULPD logisticConst<>+384(SB), Y6, Y4
+	VSUBPD Y4, Y8, Y8
+	VMULPD Y8, Y8, Y9
+	VMULPD Y9, Y9, Y10
+	VMULPD Y10, Y10, Y11
+	VMULPD logisticConst<>+640(SB), Y8, Y12
+	VADDPD logisticConst<>+576(SB), Y12, Y12
+	VMULPD logisticConst<>+768(SB), Y8, Y4
+	VADDPD logisticConst<>+704(SB), Y4, Y4
+	VMULPD Y9, Y4, Y4
+	VADDPD Y4, Y12, Y12
+	VMULPD logisticConst<>+896(SB), Y8, Y13
+	VADDPD logisticConst<>+832(SB), Y13, Y13
+	VMULPD logisticConst<>+1024(SB), Y8, Y4
+	VADDPD logisticConst<>+960(SB), Y4, Y4
+	VMULPD Y9, Y4, Y4
+	VADDPD Y4, Y13, Y13
+	VMULPD Y10, Y13, Y13
+	VADDPD Y13, Y12, Y12
+	VMULPD logisticConst<>+1152(SB), Y8, Y13
+	VADDPD logisticConst<>+1088(SB), Y13, Y13
+	VMULPD logisticConst<>+1280(SB), Y8, Y4
+	VADDPD logisticConst<>+1216(SB), Y4, Y4
+	VMULPD Y9, Y4, Y4
+	VADDPD Y4, Y13, Y13
+	VMULPD Y11, Y13, Y13
+	VADDPD Y13, Y12, Y12
+	VMULPD Y12, Y9, Y4
+	VADDPD Y8, Y4, Y4
+	VADDPD logisticConst<>+448(SB), Y4, Y4
+	VMULPD Y7, Y4, Y4
+	VCMPPD $5, logisticConst<>+64(SB), Y3, Y5
+	VANDPD Y5, Y4, Y4
+	VBLENDVPD Y1, Y14, Y1, Y3
+	VMULPD Y2, Y1, Y2
+	VSUBPD Y2, Y3, Y3
+	VADDPD logisticConst<>+512(SB), Y4, Y1
+	VDIVPD Y1, Y4, Y5
+	VMULPD Y5, Y5, Y6
+	VMULPD Y6, Y6, Y7
+	VMULPD Y7, Y7, Y8
+	VMULPD Y8, Y8, Y9
+	VMULPD logisticConst<>+1408(SB), Y6, Y10
+	VADDPD logisticConst<>+1344(SB), Y10, Y10
+	VMULPD logisticConst<>+1536(SB), Y6, Y1
+	VADDPD logisticConst<>+1472(SB), Y1, Y1
+	VMULPD Y7, Y1, Y1
+	VADDPD Y1, Y10, Y10
+	VMULPD logisticConst<>+1664(SB), Y6, Y11
+	VADDPD logisticConst<>+1600(SB), Y11, Y11
+	VMULPD logisticConst<>+1792(SB), Y6, Y1
+	VADDPD logisticConst<>+1728(SB), Y1, Y1
+	VMULPD Y7, Y1, Y1
+	VADDPD Y1, Y11, Y11
+	VMULPD Y8, Y11, Y11
+	VADDPD Y11, Y10, Y10
+	VMULPD logisticConst<>+1920(SB), Y6, Y11
+	VADDPD logisticConst<>+1856(SB), Y11, Y11
+	VMULPD logisticConst<>+2048(SB), Y6, Y1
+	VADDPD logisticConst<>+1984(SB), Y1, Y1
+	VMULPD Y7, Y1, Y1
+	VADDPD Y1, Y11, Y11
+	VMULPD logisticConst<>+2176(SB), Y6, Y12
+	VADDPD logisticConst<>+2112(SB), Y12, Y12
+	VMULPD logisticConst<>+2240(SB), Y7, Y1
+	VADDPD Y1, Y12, Y12
+	VMULPD Y8, Y12, Y12
+	VADDPD Y12, Y11, Y11
+	VMULPD Y9, Y11, Y11
+	VADDPD Y11, Y10, Y10
+	VADDPD Y5, Y5, Y11
+	VMULPD Y10, Y6, Y1
+	VMULPD Y1, Y11, Y1
+	VADDPD Y1, Y11, Y1
+	VADDPD Y1, Y3, Y3
+	VADDPD Y3, Y0, Y0
+	ADDQ $4, AX
+	CMPQ AX, CX
+	JB loop
+sum:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func sigmoidPolyAVX512F32(a, z *float32, n int)
+TEXT ·sigmoidPolyAVX512F32(SB), NOSPLIT, $0-24
+	MOVQ a+0(FP), DI
+	MOVQ z+8(FP), SI
+	MOVQ n+16(FP), CX
+	VMOVUPD logisticConst<>+448(SB), Z2
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ done
+loop:
+	VCVTPS2PD (SI)(AX*4), Z0
+	VORPD logisticConst<>+0(SB), Z0, Z1
+	VMULPD logisticConst<>+128(SB), Z1, Z5
+	VADDPD logisticConst<>+192(SB), Z5, Z5
+	VSUBPD logisticConst<>+192(SB), Z5, Z6
+	VPSUBQ logisticConst<>+256(SB), Z5, Z7
+	VPSLLQ $52, Z7, Z7
+	VMULPD logisticConst<>+320(SB), Z6, Z4
+	VSUBPD Z4, Z1, Z8
+	VMULPD logisticConst<>+384(SB), Z6, Z4
+	VSUBPD Z4, Z8, Z8
+	VMULPD Z8, Z8, Z9
+	VMULPD Z9, Z9, Z10
+	VMULPD Z10, Z10, Z11
+	VMULPD logisticConst<>+640(SB), Z8, Z12
+	VADDPD logisticConst<>+576(SB), Z12, Z12
+	VMULPD logisticConst<>+768(SB), Z8, Z4
+	VADDPD logisticConst<>+704(SB), Z4, Z4
+	VMULPD Z9, Z4, Z4
+	VADDPD Z4, Z12, Z12
+	VMULPD logisticConst<>+896(SB), Z8, Z13
+	VADDPD logisticConst<>+832(SB), Z13, Z13
+	VMULPD logisticConst<>+1024(SB), Z8, Z4
+	VADDPD logisticConst<>+960(SB), Z4, Z4
+	VMULPD Z9, Z4, Z4
+	VADDPD Z4, Z13, Z13
+	VMULPD Z10, Z13, Z13
+	VADDPD Z13, Z12, Z12
+	VMULPD logisticConst<>+1152(SB), Z8, Z13
+	VADDPD logisticConst<>+1088(SB), Z13, Z13
+	VMULPD logisticConst<>+1280(SB), Z8, Z4
+	VADDPD logisticConst<>+1216(SB), Z4, Z4
+	VMULPD Z9, Z4, Z4
+	VADDPD Z4, Z13, Z13
+	VMULPD Z11, Z13, Z13
+	VADDPD Z13, Z12, Z12
+	VMULPD Z12, Z9, Z4
+	VADDPD Z8, Z4, Z4
+	VADDPD logisticConst<>+448(SB), Z4, Z4
+	VMULPD Z7, Z4, Z4
+	VCMPPD $5, logisticConst<>+64(SB), Z1, K2
+	VMOVAPD.Z Z4, K2, Z4
+	VPTESTMQ logisticConst<>+0(SB), Z0, K3
+	VBLENDMPD Z4, Z2, K3, Z3
+	VADDPD Z2, Z4, Z4
+	VDIVPD Z4, Z3, Z3
+	VCVTPD2PS Z3, Y3
+	VMOVUPS Y3, (DI)(AX*4)
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JB loop
+done:
+	VZEROUPPER
+	RET
+
+// func sumBCEPolyAVX512F32(z, y *float32, n int) float64
+TEXT ·sumBCEPolyAVX512F32(SB), NOSPLIT, $0-32
+	MOVQ z+0(FP), SI
+	MOVQ y+8(FP), DX
+	MOVQ n+16(FP), CX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z14, Z14, Z14
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ sum
+loop:
+	VCVTPS2PD (SI)(AX*4), Z1
+	VCVTPS2PD (DX)(AX*4), Z2
+	VORPD logisticConst<>+0(SB), Z1, Z3
+	VMULPD logisticConst<>+128(SB), Z3, Z5
+	VADDPD logisticConst<>+192(SB), Z5, Z5
+	VSUBPD logisticConst<>+192(SB), Z5, Z6
+	VPSUBQ logisticConst<>+256(SB), Z5, Z7
+	VPSLLQ $52, Z7, Z7
+	VMULPD logisticConst<>+320(SB), Z6, Z4
+	VSUBPD Z4, Z3, Z8
+	VMULPD logisticConst<>+384(SB), Z6, Z4
+	VSUBPD Z4, Z8, Z8
+	VMULPD Z8, Z8, Z9
+	VMULPD Z9, Z9, Z10
+	VMULPD Z10, Z10, Z11
+	VMULPD logisticConst<>+640(SB), Z8, Z12
+	VADDPD logisticConst<>+576(SB), Z12, Z12
+	VMULPD logisticConst<>+768(SB), Z8, Z4
+	VADDPD logisticConst<>+704(SB), Z4, Z4
+	VMULPD Z9, Z4, Z4
+	VADDPD Z4, Z12, Z12
+	VMULPD logisticConst<>+896(SB), Z8, Z13
+	VADDPD logisticConst<>+832(SB), Z13, Z13
+	VMULPD logisticConst<>+1024(SB), Z8, Z4
+	VADDPD logisticConst<>+960(SB), Z4, Z4
+	VMULPD Z9, Z4, Z4
+	VADDPD Z4, Z13, Z13
+	VMULPD Z10, Z13, Z13
+	VADDPD Z13, Z12, Z12
+	VMULPD logisticConst<>+1152(SB), Z8, Z13
+	VADDPD logisticConst<>+1088(SB), Z13, Z13
+	VMULPD logisticConst<>+1280(SB), Z8, Z4
+	VADDPD logisticConst<>+1216(SB), Z4, Z4
+	VMULPD Z9, Z4, Z4
+	VADDPD Z4, Z13, Z13
+	VMULPD Z11, Z13, Z13
+	VADDPD Z13, Z12, Z12
+	VMULPD Z12, Z9, Z4
+	VADDPD Z8, Z4, Z4
+	VADDPD logisticConst<>+448(SB), Z4, Z4
+	VMULPD Z7, Z4, Z4
+	VCMPPD $5, logisticConst<>+64(SB), Z3, K2
+	VMOVAPD.Z Z4, K2, Z4
+	VPTESTMQ logisticConst<>+0(SB), Z1, K3
+	VBLENDMPD Z14, Z1, K3, Z3
+	VMULPD Z2, Z1, Z2
+	VSUBPD Z2, Z3, Z3
+	VADDPD logisticConst<>+512(SB), Z4, Z1
+	VDIVPD Z1, Z4, Z5
+	VMULPD Z5, Z5, Z6
+	VMULPD Z6, Z6, Z7
+	VMULPD Z7, Z7, Z8
+	VMULPD Z8, Z8, Z9
+	VMULPD logisticConst<>+1408(SB), Z6, Z10
+	VADDPD logisticConst<>+1344(SB), Z10, Z10
+	VMULPD logisticConst<>+1536(SB), Z6, Z1
+	VADDPD logisticConst<>+1472(SB), Z1, Z1
+	VMULPD Z7, Z1, Z1
+	VADDPD Z1, Z10, Z10
+	VMULPD logisticConst<>+1664(SB), Z6, Z11
+	VADDPD logisticConst<>+1600(SB), Z11, Z11
+	VMULPD logisticConst<>+1792(SB), Z6, Z1
+	VADDPD logisticConst<>+1728(SB), Z1, Z1
+	VMULPD Z7, Z1, Z1
+	VADDPD Z1, Z11, Z11
+	VMULPD Z8, Z11, Z11
+	VADDPD Z11, Z10, Z10
+	VMULPD logisticConst<>+1920(SB), Z6, Z11
+	VADDPD logisticConst<>+1856(SB), Z11, Z11
+	VMULPD logisticConst<>+2048(SB), Z6, Z1
+	VADDPD logisticConst<>+1984(SB), Z1, Z1
+	VMULPD Z7, Z1, Z1
+	VADDPD Z1, Z11, Z11
+	VMULPD logisticConst<>+2176(SB), Z6, Z12
+	VADDPD logisticConst<>+2112(SB), Z12, Z12
+	VMULPD logisticConst<>+2240(SB), Z7, Z1
+	VADDPD Z1, Z12, Z12
+	VMULPD Z8, Z12, Z12
+	VADDPD Z12, Z11, Z11
+	VMULPD Z9, Z11, Z11
+	VADDPD Z11, Z10, Z10
+	VADDPD Z5, Z5, Z11
+	VMULPD Z10, Z6, Z1
+	VMULPD Z1, Z11, Z1
+	VADDPD Z1, Z11, Z1
+	VADDPD Z1, Z3, Z3
+	VADDPD Z3, Z0, Z0
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JB loop
+sum:
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+DATA logisticConst<>+0(SB)/8, $0x8000000000000000
+DATA logisticConst<>+8(SB)/8, $0x8000000000000000
+DATA logisticConst<>+16(SB)/8, $0x8000000000000000
+DATA logisticConst<>+24(SB)/8, $0x8000000000000000
+DATA logisticConst<>+32(SB)/8, $0x8000000000000000
+DATA logisticConst<>+40(SB)/8, $0x8000000000000000
+DATA logisticConst<>+48(SB)/8, $0x8000000000000000
+DATA logisticConst<>+56(SB)/8, $0x8000000000000000
+DATA logisticConst<>+64(SB)/8, $0xc086200000000000
+DATA logisticConst<>+72(SB)/8, $0xc086200000000000
+DATA logisticConst<>+80(SB)/8, $0xc086200000000000
+DATA logisticConst<>+88(SB)/8, $0xc086200000000000
+DATA logisticConst<>+96(SB)/8, $0xc086200000000000
+DATA logisticConst<>+104(SB)/8, $0xc086200000000000
+DATA logisticConst<>+112(SB)/8, $0xc086200000000000
+DATA logisticConst<>+120(SB)/8, $0xc086200000000000
+DATA logisticConst<>+128(SB)/8, $0x3ff71547652b82fe
+DATA logisticConst<>+136(SB)/8, $0x3ff71547652b82fe
+DATA logisticConst<>+144(SB)/8, $0x3ff71547652b82fe
+DATA logisticConst<>+152(SB)/8, $0x3ff71547652b82fe
+DATA logisticConst<>+160(SB)/8, $0x3ff71547652b82fe
+DATA logisticConst<>+168(SB)/8, $0x3ff71547652b82fe
+DATA logisticConst<>+176(SB)/8, $0x3ff71547652b82fe
+DATA logisticConst<>+184(SB)/8, $0x3ff71547652b82fe
+DATA logisticConst<>+192(SB)/8, $0x4338000000000000
+DATA logisticConst<>+200(SB)/8, $0x4338000000000000
+DATA logisticConst<>+208(SB)/8, $0x4338000000000000
+DATA logisticConst<>+216(SB)/8, $0x4338000000000000
+DATA logisticConst<>+224(SB)/8, $0x4338000000000000
+DATA logisticConst<>+232(SB)/8, $0x4338000000000000
+DATA logisticConst<>+240(SB)/8, $0x4338000000000000
+DATA logisticConst<>+248(SB)/8, $0x4338000000000000
+DATA logisticConst<>+256(SB)/8, $0x4337fffffffffc01
+DATA logisticConst<>+264(SB)/8, $0x4337fffffffffc01
+DATA logisticConst<>+272(SB)/8, $0x4337fffffffffc01
+DATA logisticConst<>+280(SB)/8, $0x4337fffffffffc01
+DATA logisticConst<>+288(SB)/8, $0x4337fffffffffc01
+DATA logisticConst<>+296(SB)/8, $0x4337fffffffffc01
+DATA logisticConst<>+304(SB)/8, $0x4337fffffffffc01
+DATA logisticConst<>+312(SB)/8, $0x4337fffffffffc01
+DATA logisticConst<>+320(SB)/8, $0x3fe62e42fee00000
+DATA logisticConst<>+328(SB)/8, $0x3fe62e42fee00000
+DATA logisticConst<>+336(SB)/8, $0x3fe62e42fee00000
+DATA logisticConst<>+344(SB)/8, $0x3fe62e42fee00000
+DATA logisticConst<>+352(SB)/8, $0x3fe62e42fee00000
+DATA logisticConst<>+360(SB)/8, $0x3fe62e42fee00000
+DATA logisticConst<>+368(SB)/8, $0x3fe62e42fee00000
+DATA logisticConst<>+376(SB)/8, $0x3fe62e42fee00000
+DATA logisticConst<>+384(SB)/8, $0x3dea39ef35793c76
+DATA logisticConst<>+392(SB)/8, $0x3dea39ef35793c76
+DATA logisticConst<>+400(SB)/8, $0x3dea39ef35793c76
+DATA logisticConst<>+408(SB)/8, $0x3dea39ef35793c76
+DATA logisticConst<>+416(SB)/8, $0x3dea39ef35793c76
+DATA logisticConst<>+424(SB)/8, $0x3dea39ef35793c76
+DATA logisticConst<>+432(SB)/8, $0x3dea39ef35793c76
+DATA logisticConst<>+440(SB)/8, $0x3dea39ef35793c76
+DATA logisticConst<>+448(SB)/8, $0x3ff0000000000000
+DATA logisticConst<>+456(SB)/8, $0x3ff0000000000000
+DATA logisticConst<>+464(SB)/8, $0x3ff0000000000000
+DATA logisticConst<>+472(SB)/8, $0x3ff0000000000000
+DATA logisticConst<>+480(SB)/8, $0x3ff0000000000000
+DATA logisticConst<>+488(SB)/8, $0x3ff0000000000000
+DATA logisticConst<>+496(SB)/8, $0x3ff0000000000000
+DATA logisticConst<>+504(SB)/8, $0x3ff0000000000000
+DATA logisticConst<>+512(SB)/8, $0x4000000000000000
+DATA logisticConst<>+520(SB)/8, $0x4000000000000000
+DATA logisticConst<>+528(SB)/8, $0x4000000000000000
+DATA logisticConst<>+536(SB)/8, $0x4000000000000000
+DATA logisticConst<>+544(SB)/8, $0x4000000000000000
+DATA logisticConst<>+552(SB)/8, $0x4000000000000000
+DATA logisticConst<>+560(SB)/8, $0x4000000000000000
+DATA logisticConst<>+568(SB)/8, $0x4000000000000000
+DATA logisticConst<>+576(SB)/8, $0x3fe0000000000000
+DATA logisticConst<>+584(SB)/8, $0x3fe0000000000000
+DATA logisticConst<>+592(SB)/8, $0x3fe0000000000000
+DATA logisticConst<>+600(SB)/8, $0x3fe0000000000000
+DATA logisticConst<>+608(SB)/8, $0x3fe0000000000000
+DATA logisticConst<>+616(SB)/8, $0x3fe0000000000000
+DATA logisticConst<>+624(SB)/8, $0x3fe0000000000000
+DATA logisticConst<>+632(SB)/8, $0x3fe0000000000000
+DATA logisticConst<>+640(SB)/8, $0x3fc5555555555555
+DATA logisticConst<>+648(SB)/8, $0x3fc5555555555555
+DATA logisticConst<>+656(SB)/8, $0x3fc5555555555555
+DATA logisticConst<>+664(SB)/8, $0x3fc5555555555555
+DATA logisticConst<>+672(SB)/8, $0x3fc5555555555555
+DATA logisticConst<>+680(SB)/8, $0x3fc5555555555555
+DATA logisticConst<>+688(SB)/8, $0x3fc5555555555555
+DATA logisticConst<>+696(SB)/8, $0x3fc5555555555555
+DATA logisticConst<>+704(SB)/8, $0x3fa5555555555555
+DATA logisticConst<>+712(SB)/8, $0x3fa5555555555555
+DATA logisticConst<>+720(SB)/8, $0x3fa5555555555555
+DATA logisticConst<>+728(SB)/8, $0x3fa5555555555555
+DATA logisticConst<>+736(SB)/8, $0x3fa5555555555555
+DATA logisticConst<>+744(SB)/8, $0x3fa5555555555555
+DATA logisticConst<>+752(SB)/8, $0x3fa5555555555555
+DATA logisticConst<>+760(SB)/8, $0x3fa5555555555555
+DATA logisticConst<>+768(SB)/8, $0x3f81111111111111
+DATA logisticConst<>+776(SB)/8, $0x3f81111111111111
+DATA logisticConst<>+784(SB)/8, $0x3f81111111111111
+DATA logisticConst<>+792(SB)/8, $0x3f81111111111111
+DATA logisticConst<>+800(SB)/8, $0x3f81111111111111
+DATA logisticConst<>+808(SB)/8, $0x3f81111111111111
+DATA logisticConst<>+816(SB)/8, $0x3f81111111111111
+DATA logisticConst<>+824(SB)/8, $0x3f81111111111111
+DATA logisticConst<>+832(SB)/8, $0x3f56c16c16c16c17
+DATA logisticConst<>+840(SB)/8, $0x3f56c16c16c16c17
+DATA logisticConst<>+848(SB)/8, $0x3f56c16c16c16c17
+DATA logisticConst<>+856(SB)/8, $0x3f56c16c16c16c17
+DATA logisticConst<>+864(SB)/8, $0x3f56c16c16c16c17
+DATA logisticConst<>+872(SB)/8, $0x3f56c16c16c16c17
+DATA logisticConst<>+880(SB)/8, $0x3f56c16c16c16c17
+DATA logisticConst<>+888(SB)/8, $0x3f56c16c16c16c17
+DATA logisticConst<>+896(SB)/8, $0x3f2a01a01a01a01a
+DATA logisticConst<>+904(SB)/8, $0x3f2a01a01a01a01a
+DATA logisticConst<>+912(SB)/8, $0x3f2a01a01a01a01a
+DATA logisticConst<>+920(SB)/8, $0x3f2a01a01a01a01a
+DATA logisticConst<>+928(SB)/8, $0x3f2a01a01a01a01a
+DATA logisticConst<>+936(SB)/8, $0x3f2a01a01a01a01a
+DATA logisticConst<>+944(SB)/8, $0x3f2a01a01a01a01a
+DATA logisticConst<>+952(SB)/8, $0x3f2a01a01a01a01a
+DATA logisticConst<>+960(SB)/8, $0x3efa01a01a01a01a
+DATA logisticConst<>+968(SB)/8, $0x3efa01a01a01a01a
+DATA logisticConst<>+976(SB)/8, $0x3efa01a01a01a01a
+DATA logisticConst<>+984(SB)/8, $0x3efa01a01a01a01a
+DATA logisticConst<>+992(SB)/8, $0x3efa01a01a01a01a
+DATA logisticConst<>+1000(SB)/8, $0x3efa01a01a01a01a
+DATA logisticConst<>+1008(SB)/8, $0x3efa01a01a01a01a
+DATA logisticConst<>+1016(SB)/8, $0x3efa01a01a01a01a
+DATA logisticConst<>+1024(SB)/8, $0x3ec71de3a556c734
+DATA logisticConst<>+1032(SB)/8, $0x3ec71de3a556c734
+DATA logisticConst<>+1040(SB)/8, $0x3ec71de3a556c734
+DATA logisticConst<>+1048(SB)/8, $0x3ec71de3a556c734
+DATA logisticConst<>+1056(SB)/8, $0x3ec71de3a556c734
+DATA logisticConst<>+1064(SB)/8, $0x3ec71de3a556c734
+DATA logisticConst<>+1072(SB)/8, $0x3ec71de3a556c734
+DATA logisticConst<>+1080(SB)/8, $0x3ec71de3a556c734
+DATA logisticConst<>+1088(SB)/8, $0x3e927e4fb7789f5c
+DATA logisticConst<>+1096(SB)/8, $0x3e927e4fb7789f5c
+DATA logisticConst<>+1104(SB)/8, $0x3e927e4fb7789f5c
+DATA logisticConst<>+1112(SB)/8, $0x3e927e4fb7789f5c
+DATA logisticConst<>+1120(SB)/8, $0x3e927e4fb7789f5c
+DATA logisticConst<>+1128(SB)/8, $0x3e927e4fb7789f5c
+DATA logisticConst<>+1136(SB)/8, $0x3e927e4fb7789f5c
+DATA logisticConst<>+1144(SB)/8, $0x3e927e4fb7789f5c
+DATA logisticConst<>+1152(SB)/8, $0x3e5ae64567f544e4
+DATA logisticConst<>+1160(SB)/8, $0x3e5ae64567f544e4
+DATA logisticConst<>+1168(SB)/8, $0x3e5ae64567f544e4
+DATA logisticConst<>+1176(SB)/8, $0x3e5ae64567f544e4
+DATA logisticConst<>+1184(SB)/8, $0x3e5ae64567f544e4
+DATA logisticConst<>+1192(SB)/8, $0x3e5ae64567f544e4
+DATA logisticConst<>+1200(SB)/8, $0x3e5ae64567f544e4
+DATA logisticConst<>+1208(SB)/8, $0x3e5ae64567f544e4
+DATA logisticConst<>+1216(SB)/8, $0x3e21eed8eff8d898
+DATA logisticConst<>+1224(SB)/8, $0x3e21eed8eff8d898
+DATA logisticConst<>+1232(SB)/8, $0x3e21eed8eff8d898
+DATA logisticConst<>+1240(SB)/8, $0x3e21eed8eff8d898
+DATA logisticConst<>+1248(SB)/8, $0x3e21eed8eff8d898
+DATA logisticConst<>+1256(SB)/8, $0x3e21eed8eff8d898
+DATA logisticConst<>+1264(SB)/8, $0x3e21eed8eff8d898
+DATA logisticConst<>+1272(SB)/8, $0x3e21eed8eff8d898
+DATA logisticConst<>+1280(SB)/8, $0x3de6124613a86d09
+DATA logisticConst<>+1288(SB)/8, $0x3de6124613a86d09
+DATA logisticConst<>+1296(SB)/8, $0x3de6124613a86d09
+DATA logisticConst<>+1304(SB)/8, $0x3de6124613a86d09
+DATA logisticConst<>+1312(SB)/8, $0x3de6124613a86d09
+DATA logisticConst<>+1320(SB)/8, $0x3de6124613a86d09
+DATA logisticConst<>+1328(SB)/8, $0x3de6124613a86d09
+DATA logisticConst<>+1336(SB)/8, $0x3de6124613a86d09
+DATA logisticConst<>+1344(SB)/8, $0x3fd5555555555555
+DATA logisticConst<>+1352(SB)/8, $0x3fd5555555555555
+DATA logisticConst<>+1360(SB)/8, $0x3fd5555555555555
+DATA logisticConst<>+1368(SB)/8, $0x3fd5555555555555
+DATA logisticConst<>+1376(SB)/8, $0x3fd5555555555555
+DATA logisticConst<>+1384(SB)/8, $0x3fd5555555555555
+DATA logisticConst<>+1392(SB)/8, $0x3fd5555555555555
+DATA logisticConst<>+1400(SB)/8, $0x3fd5555555555555
+DATA logisticConst<>+1408(SB)/8, $0x3fc999999999999a
+DATA logisticConst<>+1416(SB)/8, $0x3fc999999999999a
+DATA logisticConst<>+1424(SB)/8, $0x3fc999999999999a
+DATA logisticConst<>+1432(SB)/8, $0x3fc999999999999a
+DATA logisticConst<>+1440(SB)/8, $0x3fc999999999999a
+DATA logisticConst<>+1448(SB)/8, $0x3fc999999999999a
+DATA logisticConst<>+1456(SB)/8, $0x3fc999999999999a
+DATA logisticConst<>+1464(SB)/8, $0x3fc999999999999a
+DATA logisticConst<>+1472(SB)/8, $0x3fc2492492492492
+DATA logisticConst<>+1480(SB)/8, $0x3fc2492492492492
+DATA logisticConst<>+1488(SB)/8, $0x3fc2492492492492
+DATA logisticConst<>+1496(SB)/8, $0x3fc2492492492492
+DATA logisticConst<>+1504(SB)/8, $0x3fc2492492492492
+DATA logisticConst<>+1512(SB)/8, $0x3fc2492492492492
+DATA logisticConst<>+1520(SB)/8, $0x3fc2492492492492
+DATA logisticConst<>+1528(SB)/8, $0x3fc2492492492492
+DATA logisticConst<>+1536(SB)/8, $0x3fbc71c71c71c71c
+DATA logisticConst<>+1544(SB)/8, $0x3fbc71c71c71c71c
+DATA logisticConst<>+1552(SB)/8, $0x3fbc71c71c71c71c
+DATA logisticConst<>+1560(SB)/8, $0x3fbc71c71c71c71c
+DATA logisticConst<>+1568(SB)/8, $0x3fbc71c71c71c71c
+DATA logisticConst<>+1576(SB)/8, $0x3fbc71c71c71c71c
+DATA logisticConst<>+1584(SB)/8, $0x3fbc71c71c71c71c
+DATA logisticConst<>+1592(SB)/8, $0x3fbc71c71c71c71c
+DATA logisticConst<>+1600(SB)/8, $0x3fb745d1745d1746
+DATA logisticConst<>+1608(SB)/8, $0x3fb745d1745d1746
+DATA logisticConst<>+1616(SB)/8, $0x3fb745d1745d1746
+DATA logisticConst<>+1624(SB)/8, $0x3fb745d1745d1746
+DATA logisticConst<>+1632(SB)/8, $0x3fb745d1745d1746
+DATA logisticConst<>+1640(SB)/8, $0x3fb745d1745d1746
+DATA logisticConst<>+1648(SB)/8, $0x3fb745d1745d1746
+DATA logisticConst<>+1656(SB)/8, $0x3fb745d1745d1746
+DATA logisticConst<>+1664(SB)/8, $0x3fb3b13b13b13b14
+DATA logisticConst<>+1672(SB)/8, $0x3fb3b13b13b13b14
+DATA logisticConst<>+1680(SB)/8, $0x3fb3b13b13b13b14
+DATA logisticConst<>+1688(SB)/8, $0x3fb3b13b13b13b14
+DATA logisticConst<>+1696(SB)/8, $0x3fb3b13b13b13b14
+DATA logisticConst<>+1704(SB)/8, $0x3fb3b13b13b13b14
+DATA logisticConst<>+1712(SB)/8, $0x3fb3b13b13b13b14
+DATA logisticConst<>+1720(SB)/8, $0x3fb3b13b13b13b14
+DATA logisticConst<>+1728(SB)/8, $0x3fb1111111111111
+DATA logisticConst<>+1736(SB)/8, $0x3fb1111111111111
+DATA logisticConst<>+1744(SB)/8, $0x3fb1111111111111
+DATA logisticConst<>+1752(SB)/8, $0x3fb1111111111111
+DATA logisticConst<>+1760(SB)/8, $0x3fb1111111111111
+DATA logisticConst<>+1768(SB)/8, $0x3fb1111111111111
+DATA logisticConst<>+1776(SB)/8, $0x3fb1111111111111
+DATA logisticConst<>+1784(SB)/8, $0x3fb1111111111111
+DATA logisticConst<>+1792(SB)/8, $0x3fae1e1e1e1e1e1e
+DATA logisticConst<>+1800(SB)/8, $0x3fae1e1e1e1e1e1e
+DATA logisticConst<>+1808(SB)/8, $0x3fae1e1e1e1e1e1e
+DATA logisticConst<>+1816(SB)/8, $0x3fae1e1e1e1e1e1e
+DATA logisticConst<>+1824(SB)/8, $0x3fae1e1e1e1e1e1e
+DATA logisticConst<>+1832(SB)/8, $0x3fae1e1e1e1e1e1e
+DATA logisticConst<>+1840(SB)/8, $0x3fae1e1e1e1e1e1e
+DATA logisticConst<>+1848(SB)/8, $0x3fae1e1e1e1e1e1e
+DATA logisticConst<>+1856(SB)/8, $0x3faaf286bca1af28
+DATA logisticConst<>+1864(SB)/8, $0x3faaf286bca1af28
+DATA logisticConst<>+1872(SB)/8, $0x3faaf286bca1af28
+DATA logisticConst<>+1880(SB)/8, $0x3faaf286bca1af28
+DATA logisticConst<>+1888(SB)/8, $0x3faaf286bca1af28
+DATA logisticConst<>+1896(SB)/8, $0x3faaf286bca1af28
+DATA logisticConst<>+1904(SB)/8, $0x3faaf286bca1af28
+DATA logisticConst<>+1912(SB)/8, $0x3faaf286bca1af28
+DATA logisticConst<>+1920(SB)/8, $0x3fa8618618618618
+DATA logisticConst<>+1928(SB)/8, $0x3fa8618618618618
+DATA logisticConst<>+1936(SB)/8, $0x3fa8618618618618
+DATA logisticConst<>+1944(SB)/8, $0x3fa8618618618618
+DATA logisticConst<>+1952(SB)/8, $0x3fa8618618618618
+DATA logisticConst<>+1960(SB)/8, $0x3fa8618618618618
+DATA logisticConst<>+1968(SB)/8, $0x3fa8618618618618
+DATA logisticConst<>+1976(SB)/8, $0x3fa8618618618618
+DATA logisticConst<>+1984(SB)/8, $0x3fa642c8590b2164
+DATA logisticConst<>+1992(SB)/8, $0x3fa642c8590b2164
+DATA logisticConst<>+2000(SB)/8, $0x3fa642c8590b2164
+DATA logisticConst<>+2008(SB)/8, $0x3fa642c8590b2164
+DATA logisticConst<>+2016(SB)/8, $0x3fa642c8590b2164
+DATA logisticConst<>+2024(SB)/8, $0x3fa642c8590b2164
+DATA logisticConst<>+2032(SB)/8, $0x3fa642c8590b2164
+DATA logisticConst<>+2040(SB)/8, $0x3fa642c8590b2164
+DATA logisticConst<>+2048(SB)/8, $0x3fa47ae147ae147b
+DATA logisticConst<>+2056(SB)/8, $0x3fa47ae147ae147b
+DATA logisticConst<>+2064(SB)/8, $0x3fa47ae147ae147b
+DATA logisticConst<>+2072(SB)/8, $0x3fa47ae147ae147b
+DATA logisticConst<>+2080(SB)/8, $0x3fa47ae147ae147b
+DATA logisticConst<>+2088(SB)/8, $0x3fa47ae147ae147b
+DATA logisticConst<>+2096(SB)/8, $0x3fa47ae147ae147b
+DATA logisticConst<>+2104(SB)/8, $0x3fa47ae147ae147b
+DATA logisticConst<>+2112(SB)/8, $0x3fa2f684bda12f68
+DATA logisticConst<>+2120(SB)/8, $0x3fa2f684bda12f68
+DATA logisticConst<>+2128(SB)/8, $0x3fa2f684bda12f68
+DATA logisticConst<>+2136(SB)/8, $0x3fa2f684bda12f68
+DATA logisticConst<>+2144(SB)/8, $0x3fa2f684bda12f68
+DATA logisticConst<>+2152(SB)/8, $0x3fa2f684bda12f68
+DATA logisticConst<>+2160(SB)/8, $0x3fa2f684bda12f68
+DATA logisticConst<>+2168(SB)/8, $0x3fa2f684bda12f68
+DATA logisticConst<>+2176(SB)/8, $0x3fa1a7b9611a7b96
+DATA logisticConst<>+2184(SB)/8, $0x3fa1a7b9611a7b96
+DATA logisticConst<>+2192(SB)/8, $0x3fa1a7b9611a7b96
+DATA logisticConst<>+2200(SB)/8, $0x3fa1a7b9611a7b96
+DATA logisticConst<>+2208(SB)/8, $0x3fa1a7b9611a7b96
+DATA logisticConst<>+2216(SB)/8, $0x3fa1a7b9611a7b96
+DATA logisticConst<>+2224(SB)/8, $0x3fa1a7b9611a7b96
+DATA logisticConst<>+2232(SB)/8, $0x3fa1a7b9611a7b96
+DATA logisticConst<>+2240(SB)/8, $0x3fa0842108421084
+DATA logisticConst<>+2248(SB)/8, $0x3fa0842108421084
+DATA logisticConst<>+2256(SB)/8, $0x3fa0842108421084
+DATA logisticConst<>+2264(SB)/8, $0x3fa0842108421084
+DATA logisticConst<>+2272(SB)/8, $0x3fa0842108421084
+DATA logisticConst<>+2280(SB)/8, $0x3fa0842108421084
+DATA logisticConst<>+2288(SB)/8, $0x3fa0842108421084
+DATA logisticConst<>+2296(SB)/8, $0x3fa0842108421084
+GLOBL logisticConst<>(SB), RODATA|NOPTR, $2304

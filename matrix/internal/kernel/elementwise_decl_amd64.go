@@ -497,3 +497,29 @@ func dotBytesRows4AVX2F32(z *float32, x *uint8, ldx int, w *float32, n int)
 //
 //go:noescape
 func axpyBytesRowsAVX2F32(d, dz *float32, x *uint8, ldx, rows, n int)
+
+// sigmoidPolyAVX2F32 sets a[i] = σ(z[i]) for i < n, n a multiple of the
+// float64 lanes, in float64 as sigmoidPoly does, and rounds it to float32.
+//
+//go:noescape
+func sigmoidPolyAVX2F32(a, z *float32, n int)
+
+// sumBCEPolyAVX2F32 returns Σ_{i<n} max(z[i], 0) − z[i]·y[i] + ln(1 + e^−|z[i]|)
+// in float64, n a multiple of the float64 lanes, each term as bceTermPoly
+// computes it.
+//
+//go:noescape
+func sumBCEPolyAVX2F32(z, y *float32, n int) float64
+
+// sigmoidPolyAVX512F32 sets a[i] = σ(z[i]) for i < n, n a multiple of the
+// float64 lanes, in float64 as sigmoidPoly does, and rounds it to float32.
+//
+//go:noescape
+func sigmoidPolyAVX512F32(a, z *float32, n int)
+
+// sumBCEPolyAVX512F32 returns Σ_{i<n} max(z[i], 0) − z[i]·y[i] + ln(1 + e^−|z[i]|)
+// in float64, n a multiple of the float64 lanes, each term as bceTermPoly
+// computes it.
+//
+//go:noescape
+func sumBCEPolyAVX512F32(z, y *float32, n int) float64

@@ -848,6 +848,11 @@ func main() {
 	g.gatherRowsTrans()
 	g.dotBytesRows()
 	g.axpyBytesRows()
+	for _, s := range []isa{avx2, avx512} {
+		g.sigmoid(s)
+		g.sumBCE(s)
+	}
+	g.logisticTable()
 	src, err := format.Source(g.decl.Bytes())
 	if err != nil {
 		log.Fatalf("formatting the declarations: %v\n%s", err, g.decl.Bytes())

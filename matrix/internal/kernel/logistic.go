@@ -1,15 +1,69 @@
-package nn
+package kernel
 
 import "math"
 
-// The sigmoid and the binary cross-entropy of float32 networks are
-// computed in float64 with the exp and log1p below instead of math.Exp and
-// math.Log1p. Their error is 2 float64 ulps at most in TestPolyMathError,
-// far below float32's rounding, and they take no branch that depends on
-// the data, where math.Log1p's branches on the size of its argument are
-// often mispredicted. In BenchmarkOutputMath on an Intel Xeon, the
-// sigmoid took half the time of the float64 path and the cross-entropy
-// two thirds. float64 networks keep math.Exp and math.Log1p.
+// Sigmoid sets a[i] = σ(z[i]) = 1/(1 + e^−z[i]) for i < len(z), computed
+// in float64 with sigmoidPoly and rounded to T. a must be as long as z.
+func Sigmoid[T Float](a, z []T) {
+	impl[T]().sigmoid(a[:len(z)], z)
+}
+
+// SumBCE returns the sum over i < len(z) of the binary cross-entropy of
+// the logit z[i] against the label y[i], max(z, 0) − z·y + ln(1 + e^−|z|),
+// computed in float64 with bceTermPoly. y must be as long as z.
+func SumBCE[T Float](z, y []T) float64 {
+	return impl[T]().sumBCE(z, y[:len(z)])
+}
+
+// wideChunk is the number of elements sigmoidGo and sumBCEGo widen to
+// float64 at a time. Converting in a loop of its own keeps the
+// conversions out of the polynomial's loop, where each one would wait for
+// the last use of its register (CVTSS2SD writes only the low lane) and
+// chain the elements one after another.
+const wideChunk = 256
+
+func sigmoidGo[T Float](a, z []T) {
+	var buf [wideChunk]float64
+	a = a[:len(z)]
+	for len(z) > 0 {
+		w := buf[:min(len(z), wideChunk)]
+		for i := range w {
+			w[i] = float64(z[i])
+		}
+		for i, v := range w {
+			w[i] = sigmoidPoly(v)
+		}
+		for i, v := range w {
+			a[i] = T(v)
+		}
+		a, z = a[len(w):], z[len(w):]
+	}
+}
+
+func sumBCEGo[T Float](z, y []T) float64 {
+	var zBuf, yBuf [wideChunk]float64
+	y = y[:len(z)]
+	var s float64
+	for len(z) > 0 {
+		zw, yw := zBuf[:min(len(z), wideChunk)], yBuf[:min(len(z), wideChunk)]
+		for i := range zw {
+			zw[i], yw[i] = float64(z[i]), float64(y[i])
+		}
+		for i, v := range zw {
+			s += bceTermPoly(v, yw[i])
+		}
+		z, y = z[len(zw):], y[len(zw):]
+	}
+	return s
+}
+
+// The sigmoid and the binary cross-entropy are computed in float64 with
+// the exp and log1p below instead of math.Exp and math.Log1p. Their error
+// is 2 float64 ulps at most in TestPolyMathError, far below float32's
+// rounding, and they take no branch that depends on the data, where
+// math.Log1p's branches on the size of its argument are often
+// mispredicted. The same operations run in the assembly kernels, a vector
+// of float64 lanes at a time.
 
 // Constants of expNonPos: ln 2 split in a high part with trailing zero
 // bits, so that k·ln2Hi is exact for |k| < 2^11, and the rest.
@@ -81,7 +135,7 @@ func log1pUnit(e float64) float64 {
 	return s2 + s2*(t*q)
 }
 
-// sigmoidPoly returns σ(z) as sigmoid does, with expNonPos for the
+// sigmoidPoly returns σ(z) = 1/(1 + e^−z), with expNonPos for the
 // exponential and no branch on the sign of z: with e = e^−|z|, σ(z) is
 // 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0.
 func sigmoidPoly(z float64) float64 {
@@ -93,7 +147,7 @@ func sigmoidPoly(z float64) float64 {
 	return num / (1 + e)
 }
 
-// bceTermPoly returns the loss of one example as bceSum sums it,
+// bceTermPoly returns the loss of one example as SumBCE sums it,
 // max(z, 0) − z·y + ln(1 + e^−|z|), with expNonPos and log1pUnit. The
 // max clears z where its sign bit is set, without a branch: it differs
 // from math.Max(z, 0) only for a NaN with its sign bit set, where the
@@ -102,10 +156,4 @@ func bceTermPoly(z, y float64) float64 {
 	bits := math.Float64bits(z)
 	pos := math.Float64frombits(bits &^ uint64(int64(bits)>>63))
 	return pos - z*y + log1pUnit(expNonPos(-math.Abs(z)))
-}
-
-// isFloat32 reports whether T is float32.
-func isFloat32[T float32 | float64]() bool {
-	var zero T
-	return any(zero) == any(float32(0))
 }
