@@ -64,13 +64,13 @@ func avx512Elementwise32() *elementwise[float32] {
 		sigmoid:            sigmoidAsm(sigmoidPolyAVX512F32, 8),
 		sumBCE:             sumBCEAsm(sumBCEPolyAVX512F32, 8),
 	}
-	// The four-row and register-blocked AVX2 kernels beat the one-row
-	// AVX-512 loops: W2 on an Intel Xeon with AMX (Sapphire Rapids or
-	// later) took 5.9 s with them and 7.7 s with the loops.
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		e.dotBytesRows = dotBytesRowsAVX2
-		e.axpyBytesRows = axpyBytesRowsAVX2(lanes)
-	}
+	// The four-row and register-blocked kernels beat the one-row loops.
+	// W2 on an Intel Xeon with AMX (Sapphire Rapids or later) took 7.7 s
+	// with the loops and 5.9 s with their AVX2 form. In alternating runs
+	// on a later Xeon, the AVX-512 form took 2.5–3.2 s and the AVX2 form
+	// 2.9–4.2 s.
+	e.dotBytesRows = dotBytesRowsAsm(dotBytesRows4AVX512F32, lanes, e.dotBytesRows)
+	e.axpyBytesRows = axpyBytesRowsAsm(axpyBytesRowsAVX512F32, lanes)
 	return e
 }
 
@@ -113,8 +113,8 @@ func avx2Elementwise32() *elementwise[float32] {
 		nonFiniteAddScaled: nonFiniteAddScaledAsm(nonFiniteAddScaledAVX2F32, lanes),
 		dotBytes:           dotBytesAsm(dotBytesAVX2F32, lanes),
 		axpyBytes:          axpyBytesAsm(axpyBytesAVX2F32, lanes),
-		dotBytesRows:       dotBytesRowsAVX2,
-		axpyBytesRows:      axpyBytesRowsAVX2(8),
+		dotBytesRows:       dotBytesRowsAsm(dotBytesRows4AVX2F32, lanes, dotBytesRowsWith(dotBytesAsm(dotBytesAVX2F32, lanes))),
+		axpyBytesRows:      axpyBytesRowsAsm(axpyBytesRowsAVX2F32, lanes),
 		sigmoid:            sigmoidAsm(sigmoidPolyAVX2F32, 4),
 		sumBCE:             sumBCEAsm(sumBCEPolyAVX2F32, 4),
 	}
@@ -254,43 +254,43 @@ func axpyBytesAsm(f func(y *float32, x *uint8, n int, alpha float32), lanes int)
 	}
 }
 
-// dotBytesRowsAVX2 runs the four-row assembly on groups of four rows, on
-// the first n − n mod 8 elements of each, and the portable loop on the
-// other elements. Rows after the last group take the one-row kernel.
-func dotBytesRowsAVX2(z []float32, s float32, x []uint8, w []float32) {
-	n := len(w)
-	v := whole(n, 8)
-	e := 0
-	if v > 0 {
-		var sums [4]float32
-		for ; e+4 <= len(z); e += 4 {
-			_ = x[(e+3)*n+v-1]
-			dotBytesRows4AVX2F32(&sums[0], &x[e*n], n, &w[0], v)
-			for r, t := range sums {
-				if v < n {
-					t += dotBytesGo(x[(e+r)*n+v:(e+r+1)*n], w[v:])
+// dotBytesRowsAsm returns DotBytesRows that runs the four-row kernel f on
+// groups of four rows, on the first n − n mod lanes elements of each, and
+// the portable loop on the other elements. The rows after the last group
+// of four go to one, DotBytesRows by a one-row kernel.
+func dotBytesRowsAsm(f func(z *float32, x *uint8, ldx int, w *float32, n int), lanes int, one func(z []float32, s float32, x []uint8, w []float32)) func(z []float32, s float32, x []uint8, w []float32) {
+	return func(z []float32, s float32, x []uint8, w []float32) {
+		n := len(w)
+		v := whole(n, lanes)
+		e := 0
+		if v > 0 {
+			var sums [4]float32
+			for ; e+4 <= len(z); e += 4 {
+				_ = x[(e+3)*n+v-1]
+				f(&sums[0], &x[e*n], n, &w[0], v)
+				for r, t := range sums {
+					if v < n {
+						t += dotBytesGo(x[(e+r)*n+v:(e+r+1)*n], w[v:])
+					}
+					z[e+r] = s * t
 				}
-				z[e+r] = s * t
 			}
 		}
+		one(z[e:], s, x[e*n:], w)
 	}
-	dotBytesRowsOneAVX2(z[e:], s, x[e*n:], w)
 }
 
-// dotBytesRowsOneAVX2 is DotBytesRows by the one-row AVX2 kernel.
-var dotBytesRowsOneAVX2 = dotBytesRowsWith(dotBytesAsm(dotBytesAVX2F32, 8))
-
-// axpyBytesRowsAVX2 returns AxpyBytesRows that runs the AVX2 assembly on
-// the first n − n mod lanes elements of d and the portable loop, row by
-// row, on the others. The result equals, bit for bit, that of the one-row
-// kernel with vectors of lanes elements. lanes is a multiple of 8.
-func axpyBytesRowsAVX2(lanes int) func(d, dz []float32, x []uint8) {
+// axpyBytesRowsAsm returns AxpyBytesRows that runs the assembly f on the
+// first n − n mod lanes elements of d and the portable loop, row by row,
+// on the others. The result equals, bit for bit, that of the one-row
+// kernel with vectors of lanes elements. lanes is a multiple of f's.
+func axpyBytesRowsAsm(f func(d, dz *float32, x *uint8, ldx, rows, n int), lanes int) func(d, dz []float32, x []uint8) {
 	return func(d, dz []float32, x []uint8) {
 		n := len(d)
 		v := whole(n, lanes)
 		if v > 0 && len(dz) > 0 {
 			_ = x[(len(dz)-1)*n+v-1]
-			axpyBytesRowsAVX2F32(&d[0], &dz[0], &x[0], n, len(dz), v)
+			f(&d[0], &dz[0], &x[0], n, len(dz), v)
 		}
 		if v < n {
 			for e, a := range dz {

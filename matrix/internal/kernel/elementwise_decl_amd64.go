@@ -498,6 +498,18 @@ func dotBytesRows4AVX2F32(z *float32, x *uint8, ldx int, w *float32, n int)
 //go:noescape
 func axpyBytesRowsAVX2F32(d, dz *float32, x *uint8, ldx, rows, n int)
 
+// dotBytesRows4AVX512F32 sets z[r] = Σ_{i<n} x[r·ldx + i]·w[i] for r < 4, n a multiple
+// of 16. Each row keeps two partial sums per lane.
+//
+//go:noescape
+func dotBytesRows4AVX512F32(z *float32, x *uint8, ldx int, w *float32, n int)
+
+// axpyBytesRowsAVX512F32 adds Σ_{e<rows} dz[e]·x[e·ldx + i] to d[i] for i < n, n a
+// multiple of 16, each product fused with the sum, row by row.
+//
+//go:noescape
+func axpyBytesRowsAVX512F32(d, dz *float32, x *uint8, ldx, rows, n int)
+
 // sigmoidPolyAVX2F32 sets a[i] = σ(z[i]) for i < n, n a multiple of the
 // float64 lanes, in float64 as sigmoidPoly does, and rounds it to float32.
 //

@@ -240,13 +240,14 @@ func TestBytesRowsKernels(t *testing.T) {
 // testBytesRowsKernels compares DotBytesRows and AxpyBytesRows with
 // float64 sums, within tol relative to the sum of the magnitudes. It
 // covers every count of rows up to 9, which is two groups of four and one
-// more. It covers every row length up to 80: the 64 elements of
-// AxpyBytesRows's wide pass, up to seven vectors more and a portable
-// tail. AxpyBytesRows must also equal AxpyBytes row by row, bit for bit.
+// more. It covers every row length up to 256: the 128 elements of
+// AxpyBytesRows's wide pass with AVX-512, up to seven vectors more and a
+// portable tail. AxpyBytesRows must also equal AxpyBytes row by row, bit
+// for bit.
 func testBytesRowsKernels[T Float](t *testing.T, e *elementwise[T], tol float64) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for rows := 0; rows <= 9; rows++ {
-		for n := 0; n <= 80; n++ {
+		for n := 0; n <= 256; n++ {
 			x := make([]uint8, rows*n)
 			for i := range x {
 				x[i] = uint8(r.IntN(256))

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"go/format"
 	"log"
+	"math/bits"
 	"os"
 	"strings"
 )
@@ -686,15 +687,19 @@ func (g *gen) gatherRowsTrans() {
 	g.op("RET")
 }
 
-// dotBytesRows writes the AVX2 kernel of DotBytesRows for float32: four
-// byte rows of x at once against one load of w per vector, with two
-// partial sums per row so that eight FMA chains run side by side. Each
-// iteration prefetches one cache line of the next four rows, which
-// usually come from memory: without it the four interleaved streams read
-// 7.8 GB/s on one core of the Zen 3 machine, with it 19 GB/s.
-func (g *gen) dotBytesRows() {
-	g.handKernel("dotBytesRows4AVX2F32",
-		"sets z[r] = Σ_{i<n} x[r·ldx + i]·w[i] for r < 4, n a multiple\n// of 8. Each row keeps two partial sums per lane.",
+// dotBytesRows writes the kernel of DotBytesRows for float32: four byte
+// rows of x at once against one load of w per vector, with two partial
+// sums per row so that eight FMA chains run side by side. Each iteration
+// prefetches as many bytes of the next four rows as it reads of these.
+// Those rows usually come from memory: without the prefetch the four
+// interleaved streams read 7.8 GB/s on one core of the Zen 3 machine,
+// with it 19 GB/s.
+func (g *gen) dotBytesRows(s isa) {
+	lanes := s.vbits / 32
+	vbytes := s.vbits / 8
+	v := func(i int) string { return fmt.Sprintf("%s%d", s.reg, i) }
+	g.handKernel("dotBytesRows4"+s.name+"F32",
+		fmt.Sprintf("sets z[r] = Σ_{i<n} x[r·ldx + i]·w[i] for r < 4, n a multiple\n// of %d. Each row keeps two partial sums per lane.", lanes),
 		"z *float32, x *uint8, ldx int, w *float32, n int",
 		"z DI", "x SI", "ldx BX", "w DX", "n CX")
 
@@ -703,41 +708,54 @@ func (g *gen) dotBytesRows() {
 	g.op("LEAQ (R8)(BX*1), R9")
 	g.op("LEAQ (R9)(BX*1), R10")
 	g.op("LEAQ (R10)(BX*1), R11")
-	for v := range 8 {
-		g.op("VXORPS Y%d, Y%d, Y%d", v, v, v)
+	for r := range 8 {
+		g.op("VXORPS %s, %s, %s", v(r), v(r), v(r))
 	}
 	g.op("XORQ AX, AX")
 	g.op("MOVQ CX, BX")
-	g.op("ANDQ $-16, BX")
+	g.op("ANDQ $-%d, BX", 2*lanes)
 	g.op("JZ one")
-	// step emits the products of the 8 elements at byte offset off with
-	// w's vector in wv, added to the sums acc … acc+3.
+
+	// step emits the products of the lanes elements at byte offset off
+	// with w's vector in wv, added to the sums acc … acc+3.
 	step := func(off, wv, acc int) {
 		for r, x := range rows {
 			t := 10 + r
-			g.op("VPMOVZXBD %d(%s)(AX*1), Y%d", off, x, t)
-			g.op("VCVTDQ2PS Y%d, Y%d", t, t)
-			g.op("VFMADD231PS Y%d, Y%d, Y%d", wv, t, acc+r)
+			g.op("VPMOVZXBD %d(%s)(AX*1), %s", off, x, v(t))
+			g.op("VCVTDQ2PS %s, %s", v(t), v(t))
+			g.op("VFMADD231PS %s, %s, %s", v(wv), v(t), v(acc+r))
 		}
 	}
 	g.label("loop")
-	g.op("PREFETCHT0 (R11)(AX*4)")
-	g.op("VMOVUPS (DX)(AX*4), Y8")
-	g.op("VMOVUPS 32(DX)(AX*4), Y9")
+	// The four rows read 8·lanes bytes per iteration, a cache line for
+	// every 64.
+	for off := 0; off < 8*lanes; off += 64 {
+		g.op("PREFETCHT0 %d(R11)(AX*4)", off)
+	}
+	g.op("VMOVUPS (DX)(AX*4), %s", v(8))
+	g.op("VMOVUPS %d(DX)(AX*4), %s", vbytes, v(9))
 	step(0, 8, 0)
-	step(8, 9, 4)
-	g.op("ADDQ $16, AX")
+	step(lanes, 9, 4)
+	g.op("ADDQ $%d, AX", 2*lanes)
 	g.op("CMPQ AX, BX")
 	g.op("JB loop")
 	g.label("one")
 	g.op("CMPQ AX, CX")
 	g.op("JAE done")
-	g.op("VMOVUPS (DX)(AX*4), Y8")
+	g.op("VMOVUPS (DX)(AX*4), %s", v(8))
 	step(0, 8, 0)
 	g.label("done")
 	for r := range 4 {
-		g.op("VADDPS Y%d, Y%d, Y%d", 4+r, r, r)
+		g.op("VADDPS %s, %s, %s", v(4+r), v(r), v(r))
 	}
+	if s.name == "AVX512" {
+		// Fold the upper halves onto the lower ones.
+		for r := range 4 {
+			g.op("VEXTRACTF64X4 $1, Z%d, Y%d", r, 8+r)
+			g.op("VADDPS Y%d, Y%d, Y%d", 8+r, r, r)
+		}
+	}
+
 	// Y0 = [a0+a1, a2+a3, b0+b1, b2+b3 | …], then the same for c and d in
 	// Y2, then the four row sums in the lanes of each half.
 	g.op("VHADDPS Y1, Y0, Y0")
@@ -750,14 +768,17 @@ func (g *gen) dotBytesRows() {
 	g.op("RET")
 }
 
-// axpyBytesRows writes the AVX2 kernel of AxpyBytesRows for float32. It
-// keeps up to 64 elements of d in registers while it adds dz[e] times
-// each byte row e of x to them. d is then read and written once per call
+// axpyBytesRows writes the kernel of AxpyBytesRows for float32. It keeps
+// up to eight vectors of d in registers while it adds dz[e] times each
+// byte row e of x to them. d is then read and written once per call
 // instead of once per row. Each element sums the rows in order, as
 // AxpyBytes row by row does.
-func (g *gen) axpyBytesRows() {
-	g.handKernel("axpyBytesRowsAVX2F32",
-		"adds Σ_{e<rows} dz[e]·x[e·ldx + i] to d[i] for i < n, n a\n// multiple of 8, each product fused with the sum, row by row.",
+func (g *gen) axpyBytesRows(s isa) {
+	lanes := s.vbits / 32
+	vbytes := s.vbits / 8
+	v := func(i int) string { return fmt.Sprintf("%s%d", s.reg, i) }
+	g.handKernel("axpyBytesRows"+s.name+"F32",
+		fmt.Sprintf("adds Σ_{e<rows} dz[e]·x[e·ldx + i] to d[i] for i < n, n a\n// multiple of %d, each product fused with the sum, row by row.", lanes),
 		"d, dz *float32, x *uint8, ldx, rows, n int",
 		"d DI", "dz DX", "x SI", "ldx R8", "rows R9", "n CX")
 	g.op("TESTQ R9, R9")
@@ -767,41 +788,42 @@ func (g *gen) axpyBytesRows() {
 	// columns emits the pass over all rows for the w vectors of d from
 	// element AX on, then advances AX.
 	columns := func(w int, label string) {
-		for v := range w {
-			g.op("VMOVUPS %d(DI)(AX*4), Y%d", 32*v, v)
+		for k := range w {
+			g.op("VMOVUPS %d(DI)(AX*4), %s", vbytes*k, v(k))
 		}
 		g.op("LEAQ (SI)(AX*1), R10")
 		g.op("MOVQ DX, R11")
 		g.op("MOVQ R9, R12")
 		g.label(label)
-		g.op("VBROADCASTSS (R11), Y8")
-		for v := range w {
-			t := 9 + v%4
-			g.op("VPMOVZXBD %d(R10), Y%d", 8*v, t)
-			g.op("VCVTDQ2PS Y%d, Y%d", t, t)
-			g.op("VFMADD231PS Y%d, Y8, Y%d", t, v)
+		g.op("VBROADCASTSS (R11), %s", v(8))
+		for k := range w {
+			t := 9 + k%4
+			g.op("VPMOVZXBD %d(R10), %s", lanes*k, v(t))
+			g.op("VCVTDQ2PS %s, %s", v(t), v(t))
+			g.op("VFMADD231PS %s, %s, %s", v(t), v(8), v(k))
 		}
 		g.op("ADDQ R8, R10")
 		g.op("ADDQ $4, R11")
 		g.op("DECQ R12")
 		g.op("JNZ %s", label)
-		for v := range w {
-			g.op("VMOVUPS Y%d, %d(DI)(AX*4)", v, 32*v)
+		for k := range w {
+			g.op("VMOVUPS %s, %d(DI)(AX*4)", v(k), vbytes*k)
 		}
-		g.op("ADDQ $%d, AX", 8*w)
+		g.op("ADDQ $%d, AX", lanes*w)
 	}
 	g.op("MOVQ CX, BX")
-	g.op("ANDQ $-64, BX")
+	g.op("ANDQ $-%d, BX", 8*lanes)
 	g.label("wide")
 	g.op("CMPQ AX, BX")
 	g.op("JAE rest")
 	columns(8, "rows8")
 	g.op("JMP wide")
-	// The last n mod 64 elements, 1 to 7 vectors, in one pass.
+
+	// The last n mod 8·lanes elements, 1 to 7 vectors, in one pass.
 	g.label("rest")
 	g.op("MOVQ CX, BX")
 	g.op("SUBQ AX, BX")
-	g.op("SHRQ $3, BX")
+	g.op("SHRQ $%d, BX", bits.TrailingZeros(uint(lanes)))
 	for w := 1; w <= 7; w++ {
 		g.op("CMPQ BX, $%d", w)
 		g.op("JEQ rest%d", w)
@@ -846,8 +868,10 @@ func main() {
 		}
 	}
 	g.gatherRowsTrans()
-	g.dotBytesRows()
-	g.axpyBytesRows()
+	for _, s := range []isa{avx2, avx512} {
+		g.dotBytesRows(s)
+		g.axpyBytesRows(s)
+	}
 	for _, s := range []isa{avx2, avx512} {
 		g.sigmoid(s)
 		g.sumBCE(s)
