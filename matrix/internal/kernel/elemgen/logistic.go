@@ -204,6 +204,23 @@ func (g *gen) signBlend(s isa, x, ifSet, ifClear, dst int) {
 	g.op("VBLENDVPD %s, %s, %s, %s", s.v(x), s.v(ifSet), s.v(ifClear), s.v(dst))
 }
 
+// orOp and xorOp return the bitwise OR and XOR of whole vectors. The
+// AVX-512 kernels keep to AVX512F, which has VPORQ and VPXORQ but not the
+// VORPD and VXORPD of AVX512DQ.
+func orOp(s isa) string {
+	if s.name == "AVX512" {
+		return "VPORQ"
+	}
+	return "VORPD"
+}
+
+func xorOp(s isa) string {
+	if s.name == "AVX512" {
+		return "VPXORQ"
+	}
+	return "VXORPD"
+}
+
 // cvtNarrow returns the instruction that rounds the float64 lanes of
 // vector register r to float32, and the register it writes.
 func cvtNarrow(s isa, r int) (op, reg string) {
@@ -232,7 +249,7 @@ func (g *gen) sigmoid(s isa) {
 	g.op("JZ done")
 	g.label("loop")
 	g.op("VCVTPS2PD (SI)(AX*4), %s", v(x))
-	g.op("VORPD %s, %s, %s", c("signMask"), v(x), v(nx))
+	g.op("%s %s, %s, %s", orOp(s), c("signMask"), v(x), v(nx))
 	g.expNonPos(s, nx, tmp)
 	e := tmp[0]
 
@@ -265,15 +282,15 @@ func (g *gen) sumBCE(s isa) {
 	const acc, x, yv, nx, zero = 0, 1, 2, 3, 14
 	tmp := []int{4, 5, 6, 7, 8, 9, 10, 11, 12, 13}
 	v := s.v
-	g.op("VXORPD %s, %s, %s", v(acc), v(acc), v(acc))
-	g.op("VXORPD %s, %s, %s", v(zero), v(zero), v(zero))
+	g.op("%s %s, %s, %s", xorOp(s), v(acc), v(acc), v(acc))
+	g.op("%s %s, %s, %s", xorOp(s), v(zero), v(zero), v(zero))
 	g.op("XORQ AX, AX")
 	g.op("TESTQ CX, CX")
 	g.op("JZ sum")
 	g.label("loop")
 	g.op("VCVTPS2PD (SI)(AX*4), %s", v(x))
 	g.op("VCVTPS2PD (DX)(AX*4), %s", v(yv))
-	g.op("VORPD %s, %s, %s", c("signMask"), v(x), v(nx))
+	g.op("%s %s, %s, %s", orOp(s), c("signMask"), v(x), v(nx))
 	g.expNonPos(s, nx, tmp)
 	e := tmp[0]
 

@@ -288,7 +288,7 @@ func binary(name, instr, sym string) kernel {
 
 // zeroSetup sets the zero register.
 func zeroSetup(g *gen, s isa, e elem) {
-	g.op("VXORPS %s, %s, %s", s.v(rZero), s.v(rZero), s.v(rZero))
+	g.op("%s %s, %s, %s", xorOp(s), s.v(rZero), s.v(rZero), s.v(rZero))
 }
 
 // expSetup broadcasts the exponent mask: a value is NaN or ±Inf exactly
@@ -614,7 +614,7 @@ var kernels = []kernel{
 		args: []arg{arg{name: "x", kind: "bytes", reg: "SI"}, arg{name: "y", kind: "ptr", reg: "DX"}, argN}, ret: "elem",
 		setup: func(g *gen, s isa, e elem) {
 			for v := range defaultUnroll {
-				g.op("VXORPS %s, %s, %s", s.v(v), s.v(v), s.v(v))
+				g.op("%s %s, %s, %s", xorOp(s), s.v(v), s.v(v), s.v(v))
 			}
 		},
 		body: func(g *gen, s isa, e elem, v int, at func(string) string) {
@@ -709,7 +709,7 @@ func (g *gen) dotBytesRows(s isa) {
 	g.op("LEAQ (R9)(BX*1), R10")
 	g.op("LEAQ (R10)(BX*1), R11")
 	for r := range 8 {
-		g.op("VXORPS %s, %s, %s", v(r), v(r), v(r))
+		g.op("%s %s, %s, %s", xorOp(s), v(r), v(r), v(r))
 	}
 	g.op("XORQ AX, AX")
 	g.op("MOVQ CX, BX")
