@@ -204,9 +204,9 @@ func (g *gen) signBlend(s isa, x, ifSet, ifClear, dst int) {
 	g.op("VBLENDVPD %s, %s, %s, %s", s.v(x), s.v(ifSet), s.v(ifClear), s.v(dst))
 }
 
-// orOp and xorOp return the bitwise OR and XOR of whole vectors. The
-// AVX-512 kernels keep to AVX512F, which has VPORQ and VPXORQ but not the
-// VORPD and VXORPD of AVX512DQ.
+// orOp and xorOp return the instructions for the bitwise OR and XOR of
+// whole vectors. The AVX-512 kernels keep to AVX512F, which has VPORQ and
+// VPXORQ but not the VORPD and VXORPD of AVX512DQ.
 func orOp(s isa) string {
 	if s.name == "AVX512" {
 		return "VPORQ"
