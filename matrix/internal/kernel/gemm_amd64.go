@@ -82,8 +82,10 @@ func init() {
 		gemmImpls64 = append(gemmImpls64, avx2Gemm64)
 	}
 	// HasAVX512F is set only when the operating system saves the AVX-512
-	// registers.
-	if cpu.X86.HasAVX512F {
+	// registers. The float64 byte kernels also convert bytes into Y
+	// registers under a mask, which takes AVX512VL. The Xeon Phi
+	// (Knights Landing and Knights Mill) has AVX512F without it.
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
 		gemmImpls32 = append(gemmImpls32, avx512Gemm32)
 		gemmImpls64 = append(gemmImpls64, avx512Gemm64)
 	}
