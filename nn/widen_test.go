@@ -7,10 +7,10 @@ import (
 
 // TestChunkedMathLoops checks that the sigmoid and tanh loops, which
 // handle float32 data a chunk or a vector at a time, equal the
-// element-by-element float32 definitions bit for bit, and the binary
-// cross-entropy sum within the rounding of a sum taken in another order.
-// The lengths surround the chunk's edges, and ±Inf, NaN and −0 are among
-// the values.
+// element-by-element float32 definitions bit for bit. The binary
+// cross-entropy sum must agree within the rounding of a sum taken in
+// another order. The lengths surround the chunk's edges, and ±Inf, NaN
+// and −0 are among the values.
 func TestChunkedMathLoops(t *testing.T) {
 	specials := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), float32(math.Copysign(0, -1)), -800, 800}
 	for _, n := range []int{0, 1, wideChunk - 1, wideChunk, wideChunk + 1, 3*wideChunk + 7} {

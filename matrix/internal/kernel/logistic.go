@@ -3,14 +3,15 @@ package kernel
 import "math"
 
 // Sigmoid sets a[i] = σ(z[i]) = 1/(1 + e^−z[i]) for i < len(z), computed
-// in float64 with sigmoidPoly and rounded to T. a must be as long as z.
+// in float64 with sigmoidPoly and rounded to T. a must be at least as
+// long as z.
 func Sigmoid[T Float](a, z []T) {
 	impl[T]().sigmoid(a[:len(z)], z)
 }
 
 // SumBCE returns the sum over i < len(z) of the binary cross-entropy of
 // the logit z[i] against the label y[i], max(z, 0) − z·y + ln(1 + e^−|z|),
-// computed in float64 with bceTermPoly. y must be as long as z.
+// computed in float64 with bceTermPoly. y must be at least as long as z.
 func SumBCE[T Float](z, y []T) float64 {
 	return impl[T]().sumBCE(z, y[:len(z)])
 }
