@@ -547,44 +547,59 @@ func worker(p *post) {
 		case w := <-workQueue:
 			w.t.claim(w.gen)
 		default:
-			w, queued, both := waitWork(p)
+			w := waitWork(p)
 			w.t.claim(w.gen)
-			if both {
-				queued.t.claim(queued.gen)
-			}
 		}
 	}
 }
 
 // waitWork opens the post p and polls it and workQueue for spinTime, then
 // closes p and blocks on workQueue. It returns a team handed over through
-// p, or taken from workQueue, or both when one arrived in each before p
-// closed. The polls do not yield to the scheduler: a call into it costs
-// as much as the handoff being waited for, and the spin is short.
-func waitWork(p *post) (w, queued workItem, both bool) {
+// p or taken from workQueue. The polls do not yield to the scheduler: a
+// call into it costs as much as the handoff being waited for, and the
+// spin is short.
+func waitWork(p *post) workItem {
 	p.team.Store(openPost)
 	start := time.Now()
 	for i := 1; i%spinCheck != 0 || time.Since(start) < spinTime; i++ {
 		if t := p.team.Load(); t != openPost {
 			p.team.Store(nil)
-			return handed(t), workItem{}, false
+			return handed(t)
 		}
 		if i%spinCheck == 0 {
 			select {
-			case queued = <-workQueue:
-				if p.team.CompareAndSwap(openPost, nil) {
-					return queued, workItem{}, false
-				}
-				t := p.team.Swap(nil)
-				return handed(t), queued, true
+			case queued := <-workQueue:
+				return closePost(p, queued)
 			default:
 			}
 		}
 	}
 	if !p.team.CompareAndSwap(openPost, nil) {
-		return handed(p.team.Swap(nil)), workItem{}, false
+		return handed(p.team.Swap(nil))
 	}
-	return <-workQueue, workItem{}, false
+	return <-workQueue
+}
+
+// closePost closes the open post p of a worker that took queued from
+// workQueue, and returns queued. If a team was handed over through p
+// meanwhile, closePost returns that team and puts queued back on the
+// queue for another worker, unless its job has no unclaimed part left.
+// The two may be parts of one gang, and a worker that ran them one after
+// the other would wait at the gang's first barrier for itself. When the
+// queue is full, a new goroutine sends queued, because every worker may
+// be blocked sending to the queue as well.
+func closePost(p *post, queued workItem) workItem {
+	if p.team.CompareAndSwap(openPost, nil) {
+		return queued
+	}
+	if gen, nparts, next := unpack(queued.t.state.Load()); gen == queued.gen && next < nparts {
+		select {
+		case workQueue <- queued:
+		default:
+			go func() { workQueue <- queued }()
+		}
+	}
+	return handed(p.team.Swap(nil))
 }
 
 // handed returns the work item of a team taken from a post: the job it

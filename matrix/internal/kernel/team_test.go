@@ -62,3 +62,62 @@ func TestTeamRunsEveryPartOnce(t *testing.T) {
 		t.Fatal("jobs did not finish within 60 s")
 	}
 }
+
+// signalRunner closes ran when its one part runs.
+type signalRunner struct{ ran chan struct{} }
+
+func (r signalRunner) runPart(int) { close(r.ran) }
+
+// TestClosePostHandedTeam gives closePost a post through which a team
+// was handed over after its worker took a job from workQueue. closePost
+// must return the handed team and leave the queued job to another
+// goroutine: a worker, or the test if no worker takes it.
+func TestClosePostHandedTeam(t *testing.T) {
+	var handedTeam team
+	handedTeam.state.Store(5<<(2*partBits) | 3<<partBits | 1)
+	p := new(post)
+	p.team.Store(&handedTeam)
+
+	ran := make(chan struct{})
+	queuedTeam := team{runner: signalRunner{ran: ran}}
+	queuedTeam.state.Store(9<<(2*partBits) | 1<<partBits)
+	queued := workItem{t: &queuedTeam, gen: 9}
+
+	got := closePost(p, queued)
+	if got.t != &handedTeam {
+		t.Errorf("closePost returned team %p, want the handed team %p", got.t, &handedTeam)
+	}
+	if got.gen != 5 {
+		t.Errorf("closePost returned generation %d, want 5", got.gen)
+	}
+	if p.team.Load() != nil {
+		t.Error("closePost left the post holding a team")
+	}
+
+	timeout := time.After(10 * time.Second)
+	for done := false; !done; {
+		select {
+		case w := <-workQueue:
+			w.t.claim(w.gen)
+		case <-ran:
+			done = true
+		case <-timeout:
+			t.Fatal("queued job lost: not on workQueue and not run by a worker after 10 s")
+		}
+	}
+}
+
+// TestClosePostOpen checks that closePost closes a post still open and
+// returns the job taken from workQueue.
+func TestClosePostOpen(t *testing.T) {
+	p := new(post)
+	p.team.Store(openPost)
+	queued := workItem{t: new(team), gen: 9}
+
+	if got := closePost(p, queued); got != queued {
+		t.Errorf("closePost returned %+v, want the queued %+v", got, queued)
+	}
+	if p.team.Load() != nil {
+		t.Error("closePost left the post open")
+	}
+}
