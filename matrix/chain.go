@@ -27,6 +27,9 @@ import (
 // The sums are those of the plain passes (nn.Network.Forward and
 // Backward), split differently: results equal theirs up to rounding, and
 // repeat bit for bit for the same number of parts.
+//
+// Steps of different Chains may be called from several goroutines, but
+// they run one at a time, each on all its parts.
 type Chain[T Float] struct {
 	// W, B, Z, A, DZ, DA, DW and DB hold at index l = 1 … L the weights,
 	// biases, caches and gradients of layer l, as nn.Network does; index

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 )
 
@@ -25,10 +26,19 @@ type Gang struct {
 	_       [56]byte
 }
 
+// gangMu lets one gang run at a time. Two gangs running at once could
+// each hold some of the workers and wait at a barrier for a part that
+// only a worker held by the other gang could run.
+var gangMu sync.Mutex
+
 // Run runs body(0) on the calling goroutine and body(1) … body(parts−1)
 // on workers, and returns when all have returned. parts must be at most
-// GOMAXPROCS, so that every part can run at the same time.
+// GOMAXPROCS, so that every part can run at the same time. Gangs run one
+// at a time, so Run waits for a gang that another goroutine runs, and
+// body must not run a gang itself.
 func (g *Gang) Run(parts int, body func(part int)) {
+	gangMu.Lock()
+	defer gangMu.Unlock()
 	g.body = body
 	g.parts = parts
 	// The barriers count from the start of the run, since parts may

@@ -4,7 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestGangBarriers runs gangs of one to three parts through many
@@ -35,6 +37,45 @@ func TestGangBarriers(t *testing.T) {
 			if n != 0 {
 				t.Errorf("%d parts: part %d saw a stale slot %d times", parts, p, n)
 			}
+		}
+	}
+}
+
+// TestGangsTwoGoroutines runs gangs of four parts from two goroutines at
+// once. Each gang needs three workers. If both ran at the same time,
+// each could hold some of the workers and wait for the others forever.
+func TestGangsTwoGoroutines(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	const parts, runs = 4, 400
+	var wg sync.WaitGroup
+	errs := make([]int, 2)
+	for c := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var g Gang
+			slots := make([]int, parts)
+			for run := range runs {
+				g.Run(parts, func(p int) {
+					slots[p] = run
+					g.Wait()
+					for q := range parts {
+						if slots[q] != run {
+							errs[c]++
+						}
+					}
+					g.Wait()
+				})
+			}
+		}()
+	}
+
+	if !finishesWithin(&wg, 60*time.Second) {
+		t.Fatal("gangs on two goroutines did not finish within 60 s")
+	}
+	for c, n := range errs {
+		if n != 0 {
+			t.Errorf("goroutine %d: a part saw a stale slot %d times", c, n)
 		}
 	}
 }
