@@ -135,3 +135,49 @@ func TestGemmSerialMatchesRef(t *testing.T) {
 		}
 	}
 }
+
+// TestGangSplitJobFullQueue runs a split job on part 0 of a gang that
+// holds every worker, with workQueue full of finished jobs' items. No
+// worker can drain the queue until the gang ends, so the split job must
+// not wait to send on it.
+func TestGangSplitJobFullQueue(t *testing.T) {
+	parts := int(workStarted.Load()) + 1
+	parts = max(parts, 2)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(parts))
+
+	var stale team
+	stale.state.Store(1<<(2*partBits) | 1<<partBits | 1)
+	r := &countRunner{runs: make([]int, parts)}
+	var g Gang
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		g.Run(parts, func(p int) {
+			g.Wait()
+			if p == 0 {
+				for full := false; !full; {
+					select {
+					case workQueue <- workItem{t: &stale, gen: 1}:
+					default:
+						full = true
+					}
+				}
+				// As many helpers as there are workers, so that no
+				// worker starts.
+				var tm team
+				tm.run(r, parts, parts-1)
+			}
+			g.Wait()
+		})
+	}()
+
+	if !finishesWithin(&wg, 30*time.Second) {
+		t.Fatal("the split job did not finish within 30 s")
+	}
+	for p, n := range r.runs {
+		if n != 1 {
+			t.Errorf("part %d of the split job ran %d times, want 1", p, n)
+		}
+	}
+}

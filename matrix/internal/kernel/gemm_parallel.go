@@ -461,9 +461,23 @@ func (t *team) run(runner partRunner, nparts, helpers int) {
 	t.state.Store(uint64(gen)<<(2*partBits) | uint64(nparts)<<partBits | 1)
 
 	startWorkers(helpers)
+	_, gang := runner.(*Gang)
 	for range helpers {
-		if !give(t) {
+		if give(t) {
+			continue
+		}
+		// Every part of a gang needs a worker, so its items wait for
+		// room in the queue. No other gang runs, so workers drain it.
+		if gang {
 			workQueue <- workItem{t: t, gen: gen}
+			continue
+		}
+		// A split job may run inside a gang's part, and the gang's
+		// workers cannot drain a full queue until the gang ends. So a
+		// split job skips a full queue and claims the parts itself.
+		select {
+		case workQueue <- workItem{t: t, gen: gen}:
+		default:
 		}
 	}
 	if t.finish(0, nparts) || t.claim(gen) {
