@@ -600,8 +600,8 @@ func waitWork(p *post) workItem {
 // queue for another worker, unless its job has no unclaimed part left.
 // The two may be parts of one gang, and a worker that ran them one after
 // the other would wait at the gang's first barrier for itself. When the
-// queue is full, a new goroutine sends queued, because every worker may
-// be blocked sending to the queue as well.
+// queue is full, a new goroutine sends queued, so that the worker does
+// not wait for room while the handed job waits for it.
 func closePost(p *post, queued workItem) workItem {
 	if p.team.CompareAndSwap(openPost, nil) {
 		return queued
