@@ -48,7 +48,7 @@ func TestGangsTwoGoroutines(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	const parts, runs = 4, 400
 	var wg sync.WaitGroup
-	errs := make([]int, 2)
+	var errs [2][parts]int
 	for c := range 2 {
 		wg.Add(1)
 		go func() {
@@ -61,7 +61,7 @@ func TestGangsTwoGoroutines(t *testing.T) {
 					g.Wait()
 					for q := range parts {
 						if slots[q] != run {
-							errs[c]++
+							errs[c][p]++
 						}
 					}
 					g.Wait()
@@ -73,9 +73,11 @@ func TestGangsTwoGoroutines(t *testing.T) {
 	if !finishesWithin(&wg, 60*time.Second) {
 		t.Fatal("gangs on two goroutines did not finish within 60 s")
 	}
-	for c, n := range errs {
-		if n != 0 {
-			t.Errorf("goroutine %d: a part saw a stale slot %d times", c, n)
+	for c := range errs {
+		for p, n := range errs[c] {
+			if n != 0 {
+				t.Errorf("goroutine %d: part %d saw a stale slot %d times", c, p, n)
+			}
 		}
 	}
 }
