@@ -55,9 +55,10 @@ type Chain[T Float] struct {
 	Output func() bool
 
 	// Parts is the number of goroutines a step runs on. Zero means
-	// GOMAXPROCS. Step lowers it to GOMAXPROCS, since the parts wait for
-	// each other, and so that every part owns at least one unit of every
-	// hidden layer and one example.
+	// GOMAXPROCS. Step lowers it to GOMAXPROCS and to the number of CPUs
+	// the process may run on, since the parts wait for each other, and so
+	// that every part owns at least one unit of every hidden layer and
+	// one example.
 	Parts int
 
 	gang    kernel.Gang
@@ -111,7 +112,7 @@ func (c *Chain[T]) Step(x, xt *Dense[T], idx []int, alpha, lambda float64) bool 
 	if parts <= 0 {
 		parts = runtime.GOMAXPROCS(0)
 	}
-	parts = min(parts, runtime.GOMAXPROCS(0), m)
+	parts = min(parts, kernel.MaxParts(), m)
 	for l := 1; l < L; l++ {
 		parts = min(parts, c.W[l].rows)
 	}

@@ -24,13 +24,13 @@ var chainMinMulAdds = 4 << 20
 
 // newChain returns the chain that runs lp's shuffled mini-batch steps, or
 // nil when the plain passes run them. The chain needs at least two
-// goroutines, hidden layers that all apply ReLU, a matched output and
-// loss, plain gradient descent, no dropout, no gradient with respect to
-// X, and a first layer large enough to pay for the barriers.
+// goroutines on two CPUs, hidden layers that all apply ReLU, a matched
+// output and loss, plain gradient descent, no dropout, no gradient with
+// respect to X, and a first layer large enough to pay for the barriers.
 func newChain[T matrix.Float](lp *loop[T]) *matrix.Chain[T] {
 	net := lp.net
 	L := net.Layers()
-	if !lp.shuffle || runtime.GOMAXPROCS(0) < 2 || L < 2 || net.HasDropout() || net.InputGrad ||
+	if !lp.shuffle || min(runtime.GOMAXPROCS(0), runtime.NumCPU()) < 2 || L < 2 || net.HasDropout() || net.InputGrad ||
 		!net.Loss.Matches(net.Act[L]) || lp.cfg.Optimizer.Method != optim.SGD ||
 		net.Sizes[1]*net.Sizes[0]*lp.batchSize < chainMinMulAdds {
 		return nil

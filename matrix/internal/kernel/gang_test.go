@@ -41,6 +41,63 @@ func TestGangBarriers(t *testing.T) {
 	}
 }
 
+// TestGangSleepersWake makes one part of a gang arrive at each barrier
+// long after spinTime, so that the other parts stop polling and block.
+// The last part to arrive must wake them, and after each barrier every
+// part must see the late part's slot.
+func TestGangSleepersWake(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	const parts, rounds = 3, 4
+	var g Gang
+	slots := make([]int, parts)
+	errs := make([]int, parts)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		g.Run(parts, func(p int) {
+			for r := range rounds {
+				if p == r%parts {
+					time.Sleep(4 * spinTime)
+				}
+				slots[p] = r
+				g.Wait()
+				for q := range parts {
+					if slots[q] != r {
+						errs[p]++
+					}
+				}
+				g.Wait()
+			}
+		})
+	}()
+	if !finishesWithin(&wg, 10*time.Second) {
+		t.Fatal("a part blocked at a barrier was not woken within 10 s")
+	}
+	for p, n := range errs {
+		if n != 0 {
+			t.Errorf("part %d saw a stale slot %d times", p, n)
+		}
+	}
+	if n := g.sleepers.Load(); n != 0 {
+		t.Errorf("sleepers = %d after the run, want 0", n)
+	}
+}
+
+// TestMaxPartsCPUs checks that MaxParts keeps to the CPUs when
+// GOMAXPROCS is set above them, and to GOMAXPROCS when it is below.
+func TestMaxPartsCPUs(t *testing.T) {
+	cpus := runtime.NumCPU()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cpus + 2))
+	if got := MaxParts(); got != cpus {
+		t.Errorf("GOMAXPROCS %d on %d CPUs: MaxParts() = %d, want %d", cpus+2, cpus, got, cpus)
+	}
+	runtime.GOMAXPROCS(1)
+	if got := MaxParts(); got != 1 {
+		t.Errorf("GOMAXPROCS 1 on %d CPUs: MaxParts() = %d, want 1", cpus, got)
+	}
+}
+
 // TestGangsTwoGoroutines runs gangs of four parts from two goroutines at
 // once. Each gang needs three workers. If both ran at the same time,
 // each could hold some of the workers and wait for the others forever.
