@@ -249,6 +249,8 @@ func TestRunFlagErrors(t *testing.T) {
 		{[]string{"-epochs", "1"}, "-epochs 1"},
 		{[]string{"-w1-seeds", "-2"}, "-w1-seeds -2"},
 		{[]string{"-workload", "W9"}, "W9"},
+		{[]string{"-workload", "W1,,W2"}, "empty workload name"},
+		{[]string{"W1"}, `unexpected argument "W1"`},
 	} {
 		var out strings.Builder
 		err := run(c.args, &out)

@@ -45,6 +45,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -63,7 +64,12 @@ import (
 var workloadNames = []string{"W1", "W2", "W3", "W4", "W5", "cat-deep"}
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	err := run(os.Args[1:], os.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		// -h printed the usage, which is not an error.
+		return
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -83,6 +89,9 @@ func run(args []string, w io.Writer) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file, for go tool pprof")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("bench: unexpected argument %q; choose workloads with -workload, such as -workload W1,W3", fs.Arg(0))
 	}
 	chosen, err := parseWorkloads(*workloads)
 	if err != nil {
@@ -215,6 +224,8 @@ func parseWorkloads(s string) (map[string]bool, error) {
 	for _, name := range strings.Split(s, ",") {
 		name = strings.TrimSpace(name)
 		switch {
+		case name == "":
+			return nil, fmt.Errorf("bench: empty workload name in -workload %q; separate the names with single commas", s)
 		case name == "all":
 			for _, n := range workloadNames {
 				chosen[n] = true

@@ -62,6 +62,9 @@ func LoadMNIST[T matrix.Float](dir string) (train, test *Dataset[T], err error) 
 
 // findIDX returns the path of name or name.gz in dir.
 func findIDX(dir, name string) (string, error) {
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		return "", fmt.Errorf("data: %s is a file, not a folder: %s", dir, mnistHint)
+	}
 	for _, p := range []string{filepath.Join(dir, name), filepath.Join(dir, name+".gz")} {
 		info, err := os.Stat(p)
 		if err == nil && info.Mode().IsRegular() {

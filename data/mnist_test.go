@@ -93,6 +93,24 @@ func TestLoadMNISTMissingFolder(t *testing.T) {
 	}
 }
 
+// TestLoadMNISTFileNotFolder checks that a file given as the folder is
+// named as a file, with the fix.
+func TestLoadMNISTFileNotFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "train.csv")
+	if err := os.WriteFile(path, []byte("x,y\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := data.LoadMNIST[float32](path)
+	if err == nil {
+		t.Fatal("no error for a file given as the folder")
+	}
+	for _, want := range []string{path + " is a file, not a folder", "--data-dir"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
 func TestLoadMNISTGzipAndRaw(t *testing.T) {
 	// A folder mixing raw and gzip files, as a user may unpack only some.
 	dir := t.TempDir()

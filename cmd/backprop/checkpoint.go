@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -106,6 +107,9 @@ func cleanStale(e *env, paths ...string) error {
 // this run repeat those of the run that wrote it.
 func readResume(f *trainFlags) (*train.Checkpoint, error) {
 	c, err := train.ReadCheckpoint(f.resume)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, usagef("--resume %s: file not found; pass the checkpoint file that an earlier run of backprop train wrote (its --checkpoint, or its --out with the extension .ckpt)", f.resume)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--resume: %w", err)
 	}

@@ -314,7 +314,7 @@ func TestTrainResumeErrors(t *testing.T) {
 		{"layers", resume("--layers", "4"), 2, []string{"--layers is 4 here", "--layers 8,8"}},
 		{"precision", resume("--float64"), 2, []string{"--float64 is true here", "--float64 false"}},
 		{"fewer epochs", setFlag(resume(), "epochs", "2"), 2, []string{"--epochs 2: the checkpoint " + ck + " is after epoch 4; give --epochs 4 or more"}},
-		{"missing file", withArgs("--resume", filepath.Join(dir, "none.ckpt")), 1, []string{"none.ckpt", "no such file"}},
+		{"missing file", withArgs("--resume", filepath.Join(dir, "none.ckpt")), 2, []string{"none.ckpt: file not found", "an earlier run of backprop train wrote"}},
 		{"model file", withArgs("--resume", model), 1, []string{"this is a model file, not a checkpoint"}},
 	} {
 		status, _, stderr := runCLI(t, append([]string{"train"}, tc.args...)...)
