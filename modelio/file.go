@@ -30,6 +30,8 @@ func Write[T matrix.Float](path string, m *Model[T]) error {
 		return WriteSafetensors(path, m)
 	case ".json":
 		return WriteJSON(path, m)
+	case ".onnx":
+		return fmt.Errorf("modelio: %s: Write writes .safetensors and .json files; export ONNX with WriteONNX", path)
 	}
 	return fmt.Errorf("modelio: %s: unknown model file extension %q; use .safetensors or .json", path, filepath.Ext(path))
 }

@@ -241,10 +241,19 @@ func ReadJSON[T matrix.Float](path string) (*Model[T], error) {
 // so path holds either its old content or the whole new model. It refuses
 // a model with a non-finite weight, which JSON cannot hold.
 func WriteJSON[T matrix.Float](path string, m *Model[T]) error {
-	if err := checkFinite(m.Net); err != nil {
+	if err := checkWritable(m); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return atomicfile.WriteFile(path, 0o644, func(w io.Writer) error { return EncodeJSON(w, m) })
+}
+
+// checkWritable returns an error unless m is valid and every parameter
+// is finite. The writers call it before they create a file.
+func checkWritable[T matrix.Float](m *Model[T]) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return checkFinite(m.Net)
 }
 
 // checkFinite returns an error naming the first NaN or ±Inf parameter.

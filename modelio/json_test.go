@@ -175,3 +175,49 @@ func TestDecodeHugeSizesAllocatesLittle(t *testing.T) {
 		t.Errorf("%v allocations", allocs)
 	}
 }
+
+// TestWriteRejectsIncompleteModel checks that every writer returns an
+// error for a nil model, a model without a network and mismatched
+// standardisation, creates no file, and that Write points .onnx to
+// WriteONNX.
+func TestWriteRejectsIncompleteModel(t *testing.T) {
+	dir := t.TempDir()
+	good, err := modelio.ReadJSON[float64]("testdata/net231.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	badStd := *good
+	badStd.Mean, badStd.Std = []float64{0}, []float64{1}
+	writers := map[string]func(string, *modelio.Model[float64]) error{
+		"m.safetensors": modelio.Write[float64],
+		"m.json":        modelio.WriteJSON[float64],
+		"m.onnx":        modelio.WriteONNX[float64],
+	}
+	for name, write := range writers {
+		path := filepath.Join(dir, name)
+		for _, c := range []struct {
+			fault string
+			m     *modelio.Model[float64]
+			want  string
+		}{
+			{"nil model", nil, "the model is nil"},
+			{"no network", &modelio.Model[float64]{}, "model has no network"},
+			{"standardisation", &badStd, "1 means and 1 deviations for n[0] = 2 inputs"},
+		} {
+			err := write(path, c.m)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), path+": ") {
+				t.Errorf("%s, %s: error %v, want one starting with the path and containing %q", name, c.fault, err, c.want)
+			}
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("%s: a file was created", name)
+		}
+	}
+	err = modelio.Write(filepath.Join(dir, "m.onnx"), good)
+	if err == nil || !strings.Contains(err.Error(), "export ONNX with WriteONNX") {
+		t.Errorf("Write to .onnx: error %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("folder holds %d entries, want none", len(entries))
+	}
+}

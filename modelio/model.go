@@ -25,6 +25,9 @@ type Model[T matrix.Float] struct {
 // Validate checks the network and that the standardisation, when present,
 // has one finite mean and one positive finite deviation per input.
 func (m *Model[T]) Validate() error {
+	if m == nil {
+		return fmt.Errorf("modelio: the model is nil")
+	}
 	if m.Net == nil {
 		return fmt.Errorf("modelio: model has no network")
 	}

@@ -191,7 +191,7 @@ func ReadSafetensors[T matrix.Float](path string) (*Model[T], error) {
 // WriteSafetensors writes m to path as safetensors, atomically. It refuses
 // a model with a non-finite weight and leaves path untouched then.
 func WriteSafetensors[T matrix.Float](path string, m *Model[T]) error {
-	if err := checkFinite(m.Net); err != nil {
+	if err := checkWritable(m); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return atomicfile.WriteFile(path, 0o644, func(w io.Writer) error { return EncodeModel(w, m) })

@@ -198,7 +198,7 @@ func modelProto(graph, arch []byte) []byte {
 // WriteONNX writes m to path as an ONNX model, atomically. It refuses a
 // model with a non-finite weight and leaves path untouched then.
 func WriteONNX[T matrix.Float](path string, m *Model[T]) error {
-	if err := checkFinite(m.Net); err != nil {
+	if err := checkWritable(m); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return atomicfile.WriteFile(path, 0o644, func(w io.Writer) error { return EncodeONNX(w, m) })

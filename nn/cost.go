@@ -8,10 +8,13 @@ import (
 )
 
 // CheckY returns a *ShapeError unless Y is (n[L], m), with m the number of
-// examples of the last forward pass.
+// examples of the last forward pass, and an error if Y is nil.
 func (net *Network[T]) CheckY(Y *matrix.Dense[T]) error {
 	nL := net.Sizes[net.Layers()]
 	m := net.A[0].Cols()
+	if Y == nil {
+		return fmt.Errorf("nn: Y is nil; pass the (%d, %d) targets of the last forward pass, one column per example", nL, m)
+	}
 	r, c := Y.Dims()
 	if r == nL && c == m {
 		return nil

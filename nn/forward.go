@@ -31,6 +31,9 @@ func (net *Network[T]) Forward(X *matrix.Dense[T]) (*matrix.Dense[T], error) {
 // be shorter than L+1. It returns an error if a mask has the wrong shape,
 // sits on the output layer, or its layer has no keep probability below 1.
 func (net *Network[T]) ForwardDropout(X *matrix.Dense[T], masks []*matrix.Dense[T]) (*matrix.Dense[T], error) {
+	if err := net.CheckX(X); err != nil {
+		return nil, err
+	}
 	m := X.Cols()
 	for l, D := range masks {
 		if D == nil {
@@ -75,8 +78,12 @@ func (net *Network[T]) DropoutMasks(m int, u func() float64) []*matrix.Dense[T] 
 	return masks
 }
 
-// CheckX returns a *ShapeError unless X is (n[0], m) with m ≥ 1.
+// CheckX returns a *ShapeError unless X is (n[0], m) with m ≥ 1, and an
+// error if X is nil.
 func (net *Network[T]) CheckX(X *matrix.Dense[T]) error {
+	if X == nil {
+		return fmt.Errorf("nn: X is nil; pass a (%d, m) matrix with one example per column", net.Sizes[0])
+	}
 	r, c := X.Dims()
 	if r == net.Sizes[0] && c > 0 {
 		return nil

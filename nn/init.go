@@ -61,7 +61,7 @@ type Source interface {
 // nil for Zeros only.
 func (net *Network[T]) Init(k Init, scale float64, src Source) error {
 	if k != Zeros && src == nil {
-		return fmt.Errorf("nn: initialisation %s needs a random source", k)
+		return fmt.Errorf("nn: initialisation %s needs a random source; pass one such as rand.New(seed) from github.com/backprop-go/backprop/rand", k)
 	}
 	if _, ok := initNames[k]; !ok {
 		return fmt.Errorf("nn: invalid initialisation %d", int(k))

@@ -79,7 +79,7 @@ func New[T matrix.Float](sizes []int, acts []Activation, loss Loss) (*Network[T]
 	}
 	for i, g := range acts {
 		if _, ok := activationNames[g]; !ok {
-			return nil, fmt.Errorf("nn: invalid activation %d for layer %d", int(g), i+1)
+			return nil, fmt.Errorf("nn: invalid activation %d for layer %d; use one of the Activation constants (nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Linear, nn.Softmax)", int(g), i+1)
 		}
 	}
 	if err := loss.checkOutput(acts[L-1]); err != nil {
@@ -235,12 +235,17 @@ func (net *Network[T]) Validate() error {
 			return fmt.Errorf("nn: layer size n[%d] = %d; every layer needs at least 1 unit", l, n)
 		}
 	}
-	if len(net.Act) != L+1 || len(net.W) != L+1 || len(net.B) != L+1 || len(net.KeepProb) != L+1 {
-		return fmt.Errorf("nn: network slices must have length L+1 = %d", L+1)
+	for _, f := range []struct {
+		name string
+		n    int
+	}{{"Act", len(net.Act)}, {"W", len(net.W)}, {"B", len(net.B)}, {"KeepProb", len(net.KeepProb)}} {
+		if f.n != L+1 {
+			return fmt.Errorf("nn: Network.%s has %d entries; it needs L+1 = %d, one per layer 0 … %d (entry 0 unused)", f.name, f.n, L+1, L)
+		}
 	}
 	for l := 1; l <= L; l++ {
 		if _, ok := activationNames[net.Act[l]]; !ok {
-			return fmt.Errorf("nn: invalid activation %d for layer %d", int(net.Act[l]), l)
+			return fmt.Errorf("nn: invalid activation %d for layer %d; use one of the Activation constants (nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Linear, nn.Softmax)", int(net.Act[l]), l)
 		}
 		if err := net.checkParam(fmt.Sprintf("W[%d]", l), net.W[l], net.Sizes[l], net.Sizes[l-1]); err != nil {
 			return err

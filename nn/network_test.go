@@ -364,3 +364,51 @@ func maxRelDiff(a, b *matrix.Dense[float64]) float64 {
 	}
 	return diff / size
 }
+
+// TestNilInputsRejected checks that the passes return an error naming a
+// nil X or Y instead of panicking.
+func TestNilInputsRejected(t *testing.T) {
+	net := newNet231(t)
+	if _, err := net.Forward(nil); err == nil || !strings.Contains(err.Error(), "X is nil; pass a (2, m) matrix") {
+		t.Errorf("Forward(nil): error %v", err)
+	}
+	if _, err := net.ForwardDropout(nil, nil); err == nil || !strings.Contains(err.Error(), "X is nil") {
+		t.Errorf("ForwardDropout(nil, nil): error %v", err)
+	}
+	if _, err := net.Predict(nil); err == nil || !strings.Contains(err.Error(), "X is nil") {
+		t.Errorf("Predict(nil): error %v", err)
+	}
+	if _, err := net.Forward(matrix.New[float64](2, 4, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Backward(nil, 0); err == nil || !strings.Contains(err.Error(), "Y is nil; pass the (1, 4) targets") {
+		t.Errorf("Backward(nil, 0): error %v", err)
+	}
+	if _, err := net.Cost(nil, 0); err == nil || !strings.Contains(err.Error(), "Y is nil") {
+		t.Errorf("Cost(nil, 0): error %v", err)
+	}
+}
+
+// TestValidateNamesShortSlice checks that a slice of the wrong length is
+// named, with the length it needs.
+func TestValidateNamesShortSlice(t *testing.T) {
+	net := newNet231(t)
+	net.KeepProb = []float64{0.5}
+	if err := net.Validate(); err == nil || !strings.Contains(err.Error(), "Network.KeepProb has 1 entries; it needs L+1 = 3") {
+		t.Errorf("KeepProb of length 1: error %v", err)
+	}
+}
+
+// newNet231 returns a 2-3-1 network, tanh then sigmoid with BCE, with
+// Xavier weights from seed 1.
+func newNet231(t *testing.T) *nn.Network[float64] {
+	t.Helper()
+	net, err := nn.New[float64]([]int{2, 3, 1}, []nn.Activation{nn.Tanh, nn.Sigmoid}, nn.BCE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Init(nn.Xavier, 0, rand.New(1)); err != nil {
+		t.Fatal(err)
+	}
+	return net
+}

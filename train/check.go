@@ -10,9 +10,9 @@ import (
 
 // checkData returns an error unless ds fits net: its shapes, that every
 // value of X and Y is finite, that labels name output units, and that the
-// targets of a cross-entropy loss lie in [0, 1]. name is "training set" or
-// "validation set". Positions are counted from 0: feature i is row i and
-// example j is column j.
+// targets of a cross-entropy loss lie in [0, 1] and agree with the
+// labels. name is "training set" or "validation set". Positions are
+// counted from 0: feature i is row i and example j is column j.
 func checkData[T matrix.Float](net *nn.Network[T], ds *data.Dataset[T], name string) error {
 	if ds == nil {
 		return fmt.Errorf("train: the %s is nil", name)
@@ -62,6 +62,42 @@ func checkData[T matrix.Float](net *nn.Network[T], ds *data.Dataset[T], name str
 					v, i, j, name, net.Loss)
 			}
 		}
+		if ds.Labels != nil {
+			if j, k, ok := labelsAgree(ds.Y, ds.Labels); !ok {
+				return fmt.Errorf("train: label %d of example %d (counted from 0) in the %s disagrees with Y, whose column gives class %d; build Y from the labels with data.LabelTargets, or fix the labels",
+					ds.Labels[j], j, name, k)
+			}
+		}
 	}
 	return nil
+}
+
+// labelsAgree reports whether every label names the class that its
+// column of Y weighs most. With one row, class 1 needs a target of at
+// least 0.5 and class 0 one of at most 0.5. With more rows, the label's
+// row must hold the column's largest value, so soft targets pass. At
+// the first example j that fails, it returns false and the class k that
+// Y gives it.
+func labelsAgree[T matrix.Float](y *matrix.Dense[T], labels []int) (j, k int, ok bool) {
+	rows, m := y.Rows(), y.Cols()
+	v := y.RawData()
+	for j, c := range labels {
+		if rows == 1 {
+			t := v[j]
+			if (c == 1 && t < 0.5) || (c == 0 && t > 0.5) {
+				return j, 1 - c, false
+			}
+			continue
+		}
+		k := 0
+		for i := 1; i < rows; i++ {
+			if v[i*m+j] > v[k*m+j] {
+				k = i
+			}
+		}
+		if v[c*m+j] < v[k*m+j] {
+			return j, k, false
+		}
+	}
+	return 0, 0, true
 }

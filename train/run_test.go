@@ -2,6 +2,7 @@ package train_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -474,6 +475,28 @@ func TestShuffleUsesPerm(t *testing.T) {
 	}
 }
 
+// TestRunSoftTargetsAgree checks that soft targets of a sigmoid unit
+// pass the check of labels against Y when each lies on its label's side
+// of 0.5, and that one on the other side is named.
+func TestRunSoftTargetsAgree(t *testing.T) {
+	ds := blobs(8, 2, rand.New(8))
+	y := ds.Y.RawData()
+	for j := range y {
+		y[j] = 0.1 + 0.8*y[j]
+	}
+	cfg := train.Config{Epochs: 1, LearningRate: 0.1}
+	net := newNet(t, []int{2, 1}, []nn.Activation{nn.Sigmoid}, nn.BCE, 1)
+	if _, err := train.Run(net, ds, nil, cfg); err != nil {
+		t.Fatalf("soft targets on their labels' side: %v", err)
+	}
+	y[5] = 1 - y[5]
+	_, err := train.Run(net, ds, nil, cfg)
+	want := fmt.Sprintf("label %d of example 5 (counted from 0) in the training set disagrees with Y, whose column gives class %d", ds.Labels[5], 1-ds.Labels[5])
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("target of example 5 flipped: error %v, want one containing %q", err, want)
+	}
+}
+
 // TestRunRejectsInvalidInput checks that Run trains nothing and names the
 // fault for bad data, networks and settings.
 func TestRunRejectsInvalidInput(t *testing.T) {
@@ -504,6 +527,9 @@ func TestRunRejectsInvalidInput(t *testing.T) {
 		{"label", func(ds, _ *data.Dataset[float64], _ *train.Config, _ *nn.Network[float64]) {
 			ds.Labels[2] = 3
 		}, "label 3 of example 2 (counted from 0) in the training set is outside the valid classes 0 … 2"},
+		{"label disagrees with Y", func(ds, _ *data.Dataset[float64], _ *train.Config, _ *nn.Network[float64]) {
+			ds.Labels[4] = (ds.Labels[4] + 1) % 3
+		}, "of example 4 (counted from 0) in the training set disagrees with Y"},
 		{"target", func(ds, _ *data.Dataset[float64], _ *train.Config, _ *nn.Network[float64]) {
 			ds.Y.Set(0, 1, 2)
 		}, "target 2 at row 0 of example 1 (counted from 0) in the training set is outside [0, 1], which loss cce needs"},
