@@ -54,3 +54,18 @@ func TestCheck(t *testing.T) {
 		t.Errorf("regression set: %v", err)
 	}
 }
+
+// TestValidateTransposedX checks that an X with one example per row is
+// named as transposed.
+func TestValidateTransposedX(t *testing.T) {
+	d, err := data.FromLabels(matrix.New[float64](2, 3, []float64{1, 2, 3, 4, 5, 6}), []int{1, 0, 1}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.X = matrix.New[float64](3, 2, []float64{1, 4, 2, 5, 3, 6})
+	err = d.Validate()
+	want := "data: X has 2 examples (columns) but Y has 3; X looks transposed; put one example per column"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

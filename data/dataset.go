@@ -48,7 +48,11 @@ func (d *Dataset[T]) Validate() error {
 		return fmt.Errorf("data: dataset has no examples (m = 0)")
 	}
 	if d.X.Cols() != d.Y.Cols() {
-		return fmt.Errorf("data: X has %d examples (columns) but Y has %d", d.X.Cols(), d.Y.Cols())
+		hint := "give X and Y one column per example"
+		if d.X.Rows() == d.Y.Cols() {
+			hint = "X looks transposed; put one example per column"
+		}
+		return fmt.Errorf("data: X has %d examples (columns) but Y has %d; %s", d.X.Cols(), d.Y.Cols(), hint)
 	}
 	if d.Labels != nil && len(d.Labels) != d.X.Cols() {
 		return fmt.Errorf("data: %d labels for %d examples", len(d.Labels), d.X.Cols())

@@ -103,7 +103,7 @@ func TestDecodeJSONErrors(t *testing.T) {
 		name, text, want string
 	}{
 		{"valid", good, ""},
-		{"unknown field", strings.Replace(good, `"loss"`, `"activation": "relu", "loss"`, 1), `unknown field "activation"`},
+		{"unknown field", strings.Replace(good, `"loss"`, `"activation": "relu", "loss"`, 1), `unknown field "activation"; a model file holds layer_sizes`},
 		{"missing loss", strings.Replace(good, `"loss": "bce",`, "", 1), "field loss is missing"},
 		{"bad loss", strings.Replace(good, `"bce"`, `"hinge"`, 1), `unknown loss "hinge"`},
 		{"bad activation", strings.Replace(good, `"sigmoid"`, `"swish"`, 1), `activations[0]: nn: unknown activation "swish"`},
