@@ -39,7 +39,7 @@ func (d *Dataset[T]) Features() int { return d.X.Rows() }
 
 // Validate checks that X and Y hold the same number of examples, that
 // there is at least one, and that Labels, when present, has one label
-// per example. Check also checks that Y encodes the labels.
+// per example. Check also verifies that Y encodes the labels.
 func (d *Dataset[T]) Validate() error {
 	if d.X == nil || d.Y == nil {
 		return fmt.Errorf("data: dataset has no X or Y")

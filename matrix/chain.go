@@ -77,6 +77,10 @@ type Chain[T Float] struct {
 	lambda T
 }
 
+// ChainMaxParts returns the most goroutines a Chain step runs on:
+// GOMAXPROCS, but no more than the CPUs the process may run on.
+func ChainMaxParts() int { return kernel.MaxParts() }
+
 // Step gathers the batch x, column k of which is row idx[k] of xt, the
 // training inputs with one example per row. Then it runs the forward
 // pass, Output, the backward pass with L2 strength lambda, and the update
@@ -112,7 +116,7 @@ func (c *Chain[T]) Step(x, xt *Dense[T], idx []int, alpha, lambda float64) bool 
 	if parts <= 0 {
 		parts = runtime.GOMAXPROCS(0)
 	}
-	parts = min(parts, kernel.MaxParts(), m)
+	parts = min(parts, ChainMaxParts(), m)
 	for l := 1; l < L; l++ {
 		parts = min(parts, c.W[l].rows)
 	}

@@ -341,3 +341,13 @@ func TestChainStepNoAlloc(t *testing.T) {
 		t.Errorf("%v allocations per step, want 0", a)
 	}
 }
+
+// TestChainMaxPartsCPUs checks that a GOMAXPROCS above the CPU count
+// does not raise the number of parts a step runs on.
+func TestChainMaxPartsCPUs(t *testing.T) {
+	cpus := runtime.NumCPU()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cpus + 1))
+	if got := ChainMaxParts(); got != cpus {
+		t.Errorf("GOMAXPROCS %d on %d CPUs: ChainMaxParts() = %d, want %d", cpus+1, cpus, got, cpus)
+	}
+}

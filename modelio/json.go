@@ -48,7 +48,7 @@ func DecodeJSON[T matrix.Float](name string, r io.Reader) (*Model[T], error) {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("%s: invalid JSON model: the file is empty or truncated (%w); write it again", name, err)
 		}
-		return nil, fmt.Errorf("%s: invalid JSON model: %w; a model file holds layer_sizes, activations, loss, W and b, and optionally leaky_slope, mean, std and class_names", name, err)
+		return nil, fmt.Errorf("%s: invalid JSON model: %w; a model file contains layer_sizes, activations, loss, W and b, and optionally leaky_slope, mean, std and class_names", name, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%s: data after the JSON model's closing brace", name)

@@ -103,7 +103,7 @@ func TestDecodeJSONErrors(t *testing.T) {
 		name, text, want string
 	}{
 		{"valid", good, ""},
-		{"unknown field", strings.Replace(good, `"loss"`, `"activation": "relu", "loss"`, 1), `unknown field "activation"; a model file holds layer_sizes`},
+		{"unknown field", strings.Replace(good, `"loss"`, `"activation": "relu", "loss"`, 1), `unknown field "activation"; a model file contains layer_sizes`},
 		{"missing loss", strings.Replace(good, `"loss": "bce",`, "", 1), "field loss is missing"},
 		{"bad loss", strings.Replace(good, `"bce"`, `"hinge"`, 1), `unknown loss "hinge"`},
 		{"bad activation", strings.Replace(good, `"sigmoid"`, `"swish"`, 1), `activations[0]: nn: unknown activation "swish"`},
@@ -218,6 +218,6 @@ func TestWriteRejectsIncompleteModel(t *testing.T) {
 		t.Errorf("Write to .onnx: error %v", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("folder holds %d entries, want none", len(entries))
+		t.Errorf("folder contains %d entries, want none", len(entries))
 	}
 }

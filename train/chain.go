@@ -2,7 +2,6 @@ package train
 
 import (
 	"math"
-	"runtime"
 
 	"github.com/backprop-go/backprop/matrix"
 	"github.com/backprop-go/backprop/nn"
@@ -30,7 +29,7 @@ var chainMinMulAdds = 4 << 20
 func newChain[T matrix.Float](lp *loop[T]) *matrix.Chain[T] {
 	net := lp.net
 	L := net.Layers()
-	if !lp.shuffle || min(runtime.GOMAXPROCS(0), runtime.NumCPU()) < 2 || L < 2 || net.HasDropout() || net.InputGrad ||
+	if !lp.shuffle || matrix.ChainMaxParts() < 2 || L < 2 || net.HasDropout() || net.InputGrad ||
 		!net.Loss.Matches(net.Act[L]) || lp.cfg.Optimizer.Method != optim.SGD ||
 		net.Sizes[1]*net.Sizes[0]*lp.batchSize < chainMinMulAdds {
 		return nil

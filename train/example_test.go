@@ -16,7 +16,7 @@ import (
 
 // Example builds a 2-16-1 network, trains it on two moons with Adam,
 // evaluates it on held-out examples, saves it and predicts with the
-// model read back. X holds one example per column.
+// model read back. X has one example per column.
 func Example() {
 	src := rand.New(1)
 	all, err := data.Moons[float64](src, 1000, 0.1)
